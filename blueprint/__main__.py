@@ -1,0 +1,6 @@
+"""`python -m blueprint`."""
+from __future__ import annotations
+
+from .cli import main
+
+main()

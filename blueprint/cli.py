@@ -1,0 +1,159 @@
+"""The command line: parse options, call the API, print, pick the exit code."""
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Optional, TypeVar
+
+import typer
+
+from . import __version__
+from .findings import BlueprintError
+
+app = typer.Typer(
+    help="Service blueprints and customer journey maps from one YAML file: check, measure, draw, report.",
+    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]})
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _errors_to_exit(command: F) -> F:
+    """A BlueprintError becomes its message on stderr and its exit code; never a traceback."""
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except BlueprintError as exc:
+            typer.echo(f"blueprint: {exc}" if exc.exit_code == 2 else str(exc), err=True)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            typer.echo("blueprint: interrupted", err=True)
+            raise typer.Exit(130) from None
+    return wrapper  # type: ignore[return-value]
+
+
+def _colour() -> bool:
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"blueprint {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: Annotated[Optional[bool], typer.Option(
+        "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = None) -> None:
+    """Service blueprints and customer journey maps from one YAML file.
+
+    Example:  blueprint check samples/   ·   blueprint render samples/hotel-stay.yaml -f png -o out/
+    """
+
+
+class CheckFormat(str, Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+    sarif = "sarif"
+
+
+class TextOrJson(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+@_errors_to_exit
+def check(
+    paths: Annotated[list[Path], typer.Argument(help="Service files, or folders to search for them.")],
+    format: Annotated[CheckFormat, typer.Option("--format", help="Output format.")] = CheckFormat.text,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the run (exit 1); info does not.")] = False,
+) -> None:
+    """Check service files: every error and design flag, as FILE:LINE:COL: CODE message.
+
+    A folder means every *.yaml/*.yml below it with a top-level `blueprint:` key.
+    Exit 0 when valid (flags allowed unless --strict), 1 when invalid, 2 on bad usage.
+
+    Example:  blueprint check samples/ --format json
+    """
+    from .api import check_file, expand_paths
+    from .formats import render_findings, summary
+
+    files = expand_paths(paths)
+    documents = [check_file(path, strict) for path in files]
+    findings = [finding for document in documents for finding in document.findings]
+    typer.echo(render_findings(findings, format.value, colour=_colour()), nl=False)
+    if format is CheckFormat.text:
+        typer.echo(summary(findings, len(files)), err=True)
+    raise typer.Exit(1 if any(document.fails(strict) for document in documents) else 0)
+
+
+@app.command()
+@_errors_to_exit
+def metrics(
+    file: Annotated[Path, typer.Argument(help="A service file.")],
+    format: Annotated[TextOrJson, typer.Option("--format", help="Output format.")] = TextOrJson.text,
+) -> None:
+    """Measure a service: step, stage and lead time, value-added time and ratio, fail-point risk.
+
+    Example:  blueprint metrics samples/hotel-stay.yaml --format json
+    """
+    from .api import check_file
+    from .formats import as_text
+    from .metrics import measure, metrics_json
+    from .tables import metrics_table
+
+    document = check_file(file)
+    if document.service is None:
+        typer.echo(as_text([f for f in document.findings if f.code.startswith("E")]), err=True, nl=False)
+        raise typer.Exit(1)
+    measured = measure(document.service)
+    if format is TextOrJson.json:
+        typer.echo(json.dumps(metrics_json(measured), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(metrics_table(document.service, measured), nl=False)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema (draft 2020-12) of the service file format, for editors.
+
+    Example:  blueprint schema > blueprint.schema.json
+    """
+    from .schema import json_schema
+
+    typer.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+
+
+@app.command()
+@_errors_to_exit
+def init(
+    path: Annotated[Path, typer.Argument(help="Where to write the starter file.")] = Path("service.yaml"),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a commented starter service file that passes `check`.
+
+    Example:  blueprint init services/coffee.yaml
+    """
+    from importlib.resources import files
+
+    from .findings import UsageError
+    from .write import write_atomic
+
+    if path.exists() and not force:
+        raise UsageError("already exists (use --force to overwrite)", file=str(path))
+    starter = files("blueprint.templates").joinpath("starter.yaml").read_text(encoding="utf-8")
+    write_atomic(path, starter.replace("{filename}", path.name))
+    typer.echo(f"wrote {path}")
+
+
+def main() -> None:
+    """The console-script entry point."""
+    app(prog_name="blueprint")

@@ -1,0 +1,157 @@
+"""DOT text for a picture whose every position we computed: escaping, pinned nodes, bands, fixed lines."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from .text import FONT, clean
+
+Point = tuple[float, float]
+
+
+class Html(str):
+    """A Graphviz HTML-like label body, already escaped; written between < and >."""
+
+
+def num(value: float) -> str:
+    """A number as DOT wants it: at most two decimals, no trailing zeros."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def quote(value: str) -> str:
+    """A double-quoted DOT string that Graphviz reads back literally."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def escape(text: str) -> str:
+    """User text for inside an HTML-like label: cleaned, markup characters as entities."""
+    out = []
+    for char in clean(text):
+        if char == "&":
+            out.append("&amp;")
+        elif char == "<":
+            out.append("&lt;")
+        elif char == ">":
+            out.append("&gt;")
+        elif char == '"':
+            out.append("&quot;")
+        elif ord(char) > 0xFFFF or char in "\\{}|[]":
+            out.append(f"&#{ord(char)};")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def text_lines(lines: Sequence[str], size: float, color: str = "#222222", bold: bool = False,
+               italic: bool = False, align: str = "CENTER") -> str:
+    """Lines of user text as an HTML-like label fragment, one font for all."""
+    body = f'<BR ALIGN="{align}"/>'.join(escape(line) for line in lines)
+    if bold:
+        body = f"<B>{body}</B>"
+    if italic:
+        body = f"<I>{body}</I>"
+    return f'<FONT POINT-SIZE="{num(size)}" COLOR="{color}">{body}</FONT>'
+
+
+def _value(value: object) -> str:
+    if isinstance(value, Html):
+        return f"<{value}>"
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return num(value)
+    return quote(str(value))
+
+
+def attributes(attrs: dict[str, object]) -> str:
+    """A DOT attribute list, in the given order, without empty values."""
+    return ", ".join(f"{key}={_value(value)}" for key, value in attrs.items() if value is not None)
+
+
+class Canvas:
+    """A pinned picture in points, y downwards; written as DOT that plain `dot` lays out with nop2."""
+
+    def __init__(self, width: float, height: float, graph_attrs: dict[str, object]) -> None:
+        self.width = width
+        self.height = height
+        self._graph = graph_attrs
+        self._clusters: list[str] = []
+        self._nodes: list[str] = []
+        self._edges: list[str] = []
+        self._count = 0
+
+    def _name(self) -> str:
+        self._count += 1
+        return f"n{self._count}"
+
+    def pos(self, x: float, y: float) -> str:
+        return f"{num(x)},{num(self.height - y)}"
+
+    def band(self, id: str, x0: float, y0: float, x1: float, y1: float, **attrs: object) -> None:
+        """A filled rectangle drawn under everything (a cluster with a fixed bounding box)."""
+        name = f"cluster_{len(self._clusters) + 1}"
+        bb = f"{num(x0)},{num(self.height - y1)},{num(x1)},{num(self.height - y0)}"
+        if "lp" in attrs:
+            lx, ly = attrs.pop("lp")  # type: ignore[misc]
+            attrs["lp"] = self.pos(lx, ly)
+        self._clusters.append(f"subgraph {name} {{ graph [{attributes({'id': id, 'bb': bb, **attrs})}]; }}")
+
+    def node(self, x: float, y: float, w: float, h: float, **attrs: object) -> str:
+        """A node of fixed size `w`×`h` centred at (`x`, `y`); returns its generated name."""
+        name = self._name()
+        pinned = {"pos": self.pos(x, y) + "!", "width": round(w / 72, 4), "height": round(h / 72, 4)}
+        self._nodes.append(f"{name} [{attributes({**pinned, **attrs})}];")
+        return name
+
+    def anchor(self, x: float, y: float) -> str:
+        """An invisible point: an end for a fixed line, or a corner that keeps the bounding box."""
+        return self.node(x, y, 0.01, 0.01, shape="point", style="invis")
+
+    def edge(self, tail: str, head: str, **attrs: object) -> None:
+        """An edge Graphviz routes (unless `attrs` carries its `pos`)."""
+        self._edges.append(f"{tail} -> {head} [{attributes(attrs)}];")
+
+    def curve(self, points: Sequence[Point], **attrs: object) -> None:
+        """A fixed Bézier path (3n+1 points) between two invisible ends; never re-routed."""
+        tail = self.anchor(*points[0])
+        head = self.anchor(*points[-1])
+        spline = " ".join(self.pos(x, y) for x, y in points)
+        self.edge(tail, head, pos=spline, dir="none", **attrs)
+
+    def segment(self, tail: str, head: str, a: Point, b: Point, arrow: float = 0.0, **attrs: object) -> None:
+        """A fixed straight edge `tail` -> `head` drawn from `a` to `b`, with an arrowhead `arrow` long at `b`."""
+        if not arrow:
+            spline = " ".join(self.pos(*p) for p in (a, a, b, b))
+            self.edge(tail, head, pos=spline, dir="none", **attrs)
+            return
+        length = max(((b[0] - a[0]) ** 2 + (b[1] - a[1]) ** 2) ** 0.5, 1e-6)
+        end = (b[0] - (b[0] - a[0]) * arrow / length, b[1] - (b[1] - a[1]) * arrow / length)
+        spline = f"e,{self.pos(*b)} " + " ".join(self.pos(*p) for p in (a, a, end, end))
+        self.edge(tail, head, pos=spline, **attrs)
+
+    def rule(self, a: Point, b: Point, **attrs: object) -> None:
+        """A fixed straight line between two invisible ends, no arrowhead."""
+        self.segment(self.anchor(*a), self.anchor(*b), a, b, **attrs)
+
+    def source(self, name: str = "blueprint") -> str:
+        """The whole DOT text."""
+        bb = f"0,0,{num(self.width)},{num(self.height)}"
+        head = [f"digraph {quote(name)} {{",
+                f"graph [{attributes({**self._graph, 'bb': bb})}];",
+                f"node [{attributes({'fontname': FONT, 'fixedsize': 'true', 'margin': 0})}];",
+                f"edge [{attributes({'fontname': FONT})}];"]
+        return "\n".join([*head, *self._clusters, *self._nodes, *self._edges, "}", ""])
+
+
+def smooth(points: Iterable[Point]) -> list[Point]:
+    """Bézier control points for a smooth curve through `points` (Catmull-Rom), 3n+1 of them."""
+    pts = list(points)
+    if len(pts) < 2:
+        return pts
+    out = [pts[0]]
+    for i in range(len(pts) - 1):
+        p0 = pts[i - 1] if i > 0 else pts[i]
+        p1, p2 = pts[i], pts[i + 1]
+        p3 = pts[i + 2] if i + 2 < len(pts) else p2
+        out.append((p1[0] + (p2[0] - p0[0]) / 6, p1[1] + (p2[1] - p0[1]) / 6))
+        out.append((p2[0] - (p3[0] - p1[0]) / 6, p2[1] - (p3[1] - p1[1]) / 6))
+        out.append(p2)
+    return out

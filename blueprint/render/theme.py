@@ -1,0 +1,53 @@
+"""Colours, font sizes and spacing shared by the views (points)."""
+from __future__ import annotations
+
+from ..model import LaneKind
+
+FONT_SIZE = 10.0
+SMALL_SIZE = 8.0
+LINE_HEIGHT = 13.0          # per line of FONT_SIZE text
+SMALL_LINE_HEIGHT = 10.5
+HEADING_SIZE = 11.0
+MAX_LINES = 6               # longer action text is cut with an ellipsis
+
+INK = "#263238"
+MUTED = "#607D8B"
+PAGE = "#FFFFFF"
+
+LANE_FILL = {
+    LaneKind.EVIDENCE: "#F4EFE6",
+    LaneKind.CUSTOMER: "#FFF4D6",
+    LaneKind.FRONTSTAGE: "#E3F0FB",
+    LaneKind.BACKSTAGE: "#E5F3E8",
+    LaneKind.SUPPORT: "#EEE8F6",
+}
+LANE_HEAD = {
+    LaneKind.EVIDENCE: "#E6DCCB",
+    LaneKind.CUSTOMER: "#FBE3A4",
+    LaneKind.FRONTSTAGE: "#C5DFF5",
+    LaneKind.BACKSTAGE: "#C6E5CD",
+    LaneKind.SUPPORT: "#D9CCEC",
+}
+LANE_INK = {
+    LaneKind.EVIDENCE: "#6D4C41",
+    LaneKind.CUSTOMER: "#8D6E00",
+    LaneKind.FRONTSTAGE: "#1565C0",
+    LaneKind.BACKSTAGE: "#2E7D32",
+    LaneKind.SUPPORT: "#5E35B1",
+}
+
+STAGE_FILL = "#37474F"
+STEP_FILL = "#ECEFF1"
+LINE_COLOR = "#37474F"
+LINE_STYLE = {"interaction": "solid", "visibility": "dashed", "internal": "dotted"}
+
+FAIL = "#D32F2F"
+WAIT = "#F9A825"
+WAIT_OVER = "#D32F2F"
+PAIN = "#AD1457"
+OPPORTUNITY = "#2E7D32"
+
+FLOW_STYLE = {"request": "solid", "data": "dotted", "return": "dashed"}
+FLOW_COLOR = {"request": "#455A64", "data": "#1E88E5", "return": "#E65100"}
+
+EMOTION_COLOR = {-2: "#C62828", -1: "#EF6C00", 0: "#9E9E9E", 1: "#7CB342", 2: "#2E7D32"}

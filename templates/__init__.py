@@ -1,0 +1,1 @@
+"""Templates and assets of blueprint (installed as the package blueprint.templates)."""
