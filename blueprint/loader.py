@@ -26,35 +26,46 @@ Path = tuple[str | int, ...]
 
 
 class SourcedInt(int):
-    """An integer read from a plain scalar; `source` is the text as written."""
+    """An integer read from a plain scalar; it prints as the text as written (`007` stays `007`)."""
 
     source: str
+
+    def __str__(self) -> str:
+        return self.source
+
+    __repr__ = __str__
 
 
 class SourcedFloat(float):
-    """A float read from a plain scalar; `source` is the text as written."""
+    """A float read from a plain scalar; it prints as the text as written (`1.10` stays `1.10`)."""
 
     source: str
+
+    def __str__(self) -> str:
+        return self.source
+
+    __repr__ = __str__
 
 
 @dataclass
 class Locations:
-    """Where each value and each mapping key stands, by its path in the data."""
+    """Where each value and each mapping key stands, by its path in the data: (line, column), 1-based."""
 
-    values: dict[Path, Loc] = field(default_factory=dict)
-    keys: dict[Path, Loc] = field(default_factory=dict)
+    values: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
 
     def value(self, path: Path) -> Loc:
         """The value at `path`, or the nearest enclosing node that has a place."""
         for end in range(len(path), -1, -1):
             found = self.values.get(path[:end])
             if found is not None:
-                return found
+                return Loc(*found)
         return Loc(1, 1)
 
     def key(self, path: Path) -> Loc:
         """The key of the mapping entry at `path` (its value when it has no key)."""
-        return self.keys.get(path) or self.value(path)
+        found = self.keys.get(path)
+        return Loc(*found) if found else self.value(path)
 
 
 @dataclass
@@ -76,6 +87,8 @@ def _loc(mark: Any) -> Loc:
     return Loc(mark.line + 1, mark.column + 1)
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SPECIAL_START = frozenset("0123456789+-.~nNtTfF")
 _NULL = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
@@ -89,6 +102,8 @@ _NAN = re.compile(r"\.(?:nan|NaN|NAN)")
 
 def resolve_plain(text: str) -> Any:
     """A plain scalar by the YAML 1.2 core schema, so `no`, `on`, `12:30` stay text."""
+    if text and text[0] not in _SPECIAL_START:
+        return text
     if text in _NULL:
         return None
     if text in _TRUE:
@@ -138,64 +153,72 @@ class _Composer:
     """Builds plain data from parser events, keeping positions; refuses what YAML allows but we don't."""
 
     def __init__(self, parser: Any, file: str) -> None:
-        self.parser = parser
+        self.get_event = parser.get_event
+        self.peek_event = parser.peek_event
         self.file = file
         self.locations = Locations()
+        self.values = self.locations.values
+        self.keys = self.locations.keys
         self.findings: list[Finding] = []
         self.anchors: dict[str, tuple[Any, int] | None] = {}
+        self.nodes = 0          # nodes composed so far: an anchor's size is the count across it
         self.alias_nodes = 0
 
     def finding(self, code: str, message: str, loc: Loc) -> None:
         self.findings.append(Finding(self.file, loc.line, loc.column, code, message))
 
     def document(self) -> Any:
-        parser = self.parser
-        parser.get_event()  # stream start
-        if isinstance(parser.peek_event(), StreamEndEvent):
+        self.get_event()  # stream start
+        if isinstance(self.peek_event(), StreamEndEvent):
             return None
-        parser.get_event()  # document start
-        data, _ = self.node((), 0)
-        parser.get_event()  # document end
-        event = parser.peek_event()
+        self.get_event()  # document start
+        data = self.node(self.get_event(), (), 0)
+        self.get_event()  # document end
+        event = self.peek_event()
         if isinstance(event, DocumentStartEvent):
             raise _Stop("E001", "the file holds several YAML documents; a service file is one document",
                         _loc(event.start_mark))
         return data
 
-    def node(self, path: Path, depth: int) -> tuple[Any, int]:
-        """The data of the next node and its size in nodes."""
-        event = self.parser.get_event()
-        loc = _loc(event.start_mark)
+    def node(self, event: Any, path: Path, depth: int) -> Any:
+        """The data of the node that `event` starts."""
+        mark = event.start_mark
+        self.values[path] = (mark.line + 1, mark.column + 1)
         if depth > MAX_DEPTH:
-            raise _Stop("E001", f"the file nests deeper than {MAX_DEPTH} levels", loc)
-        self.locations.values[path] = loc
-        if isinstance(event, AliasEvent):
-            return self.alias(event, loc)
-        tag = getattr(event, "tag", None)
+            raise _Stop("E001", f"the file nests deeper than {MAX_DEPTH} levels", _loc(mark))
+        kind = type(event)
+        if kind is AliasEvent:
+            return self.alias(event, _loc(mark))
+        self.nodes += 1
+        tag = event.tag
         if tag is not None and tag != "!":
-            self.finding("E004", f"YAML tags are not allowed here ({tag}); write the value plainly", loc)
+            self.finding("E004", f"YAML tags are not allowed here ({tag}); write the value plainly", _loc(mark))
         anchor = event.anchor
         if anchor is not None:
             self.anchors[anchor] = None  # in progress: an alias to it now would be self-referencing
-        if isinstance(event, ScalarEvent):
-            data: Any = resolve_plain(event.value) if not event.style and tag is None else event.value
-            size = 1
-        elif isinstance(event, SequenceStartEvent):
-            data, size = [], 1
-            while not isinstance(self.parser.peek_event(), SequenceEndEvent):
-                item, item_size = self.node(path + (len(data),), depth + 1)
-                data.append(item)
-                size += item_size
-            self.parser.get_event()
-        elif isinstance(event, MappingStartEvent):
-            data, size = self.mapping(path, depth)
+            first_node = self.nodes
+        if kind is ScalarEvent:
+            style = event.style
+            data: Any = resolve_plain(event.value) if not style and tag is None else event.value
+            if style == '"' and _CONTROL.search(data):
+                char = _CONTROL.search(data).group()
+                self.finding("E004", f"control character U+{ord(char):04X} is not allowed in text", _loc(mark))
+        elif kind is SequenceStartEvent:
+            data = []
+            get_event = self.get_event
+            item = get_event()
+            while type(item) is not SequenceEndEvent:
+                data.append(self.node(item, path + (len(data),), depth + 1))
+                item = get_event()
+        elif kind is MappingStartEvent:
+            data = self.mapping(path, depth)
         else:  # pragma: no cover - the parser yields nothing else here
-            raise _Stop("E001", f"unexpected YAML event {type(event).__name__}", loc)
+            raise _Stop("E001", f"unexpected YAML event {kind.__name__}", _loc(mark))
         if anchor is not None:
-            self.anchors[anchor] = (data, size)
-        return data, size
+            self.anchors[anchor] = (data, self.nodes - first_node + 1)
+        return data
 
-    def alias(self, event: AliasEvent, loc: Loc) -> tuple[Any, int]:
+    def alias(self, event: AliasEvent, loc: Loc) -> Any:
         if event.anchor not in self.anchors:
             raise _Stop("E001", f"alias *{event.anchor} refers to no anchor", loc)
         target = self.anchors[event.anchor]
@@ -203,35 +226,44 @@ class _Composer:
             raise _Stop("E004", f"alias *{event.anchor} refers to a node that contains it", loc)
         data, size = target
         self.alias_nodes += size
+        self.nodes += size
         if self.alias_nodes > MAX_ALIAS_NODES:
             raise _Stop("E004", f"aliases expand to more than {MAX_ALIAS_NODES} nodes "
                         "(an alias bomb?); write the values out", loc)
-        return data, size
+        return data
 
-    def mapping(self, path: Path, depth: int) -> tuple[dict[str, Any], int]:
+    def mapping(self, path: Path, depth: int) -> dict[str, Any]:
         data: dict[str, Any] = {}
-        size = 1
-        while not isinstance(self.parser.peek_event(), MappingEndEvent):
-            key_event = self.parser.get_event()
-            key_loc = _loc(key_event.start_mark)
-            if not isinstance(key_event, ScalarEvent):
-                raise _Stop("E004", "a mapping key must be plain text", key_loc)
+        get_event = self.get_event
+        keys, values = self.keys, self.values
+        key_event = get_event()
+        while type(key_event) is not MappingEndEvent:
+            mark = key_event.start_mark
+            if type(key_event) is not ScalarEvent:
+                raise _Stop("E004", "a mapping key must be plain text", _loc(mark))
             key = key_event.value
             if key == "<<" and not key_event.style:
-                raise _Stop("E004", "merge keys (<<) are not supported; write the keys out", key_loc)
+                raise _Stop("E004", "merge keys (<<) are not supported; write the keys out", _loc(mark))
+            key_path = path + (key,)
             if key in data:
-                first = self.locations.keys[path + (key,)]
-                self.finding("E002", f"duplicate key '{key}' (first at line {first.line}); "
-                             "YAML would silently keep only one", key_loc)
-                _, skipped = self.node(path + ("\0dup",), depth + 1)
-                size += skipped
-                continue
-            self.locations.keys[path + (key,)] = key_loc
-            value, value_size = self.node(path + (key,), depth + 1)
-            data[key] = value
-            size += value_size + 1
-        self.parser.get_event()
-        return data, size
+                first = keys[key_path][0]
+                self.finding("E002", f"duplicate key '{key}' (first at line {first}); "
+                             "YAML would silently keep only one", _loc(mark))
+                self.node(get_event(), path + ("\0dup",), depth + 1)
+            else:
+                keys[key_path] = (mark.line + 1, mark.column + 1)
+                value_event = get_event()
+                if type(value_event) is ScalarEvent and value_event.anchor is None and value_event.tag is None \
+                        and not value_event.style:
+                    # the common case, inlined: a plain untagged scalar
+                    value_mark = value_event.start_mark
+                    values[key_path] = (value_mark.line + 1, value_mark.column + 1)
+                    data[key] = resolve_plain(value_event.value)
+                    self.nodes += 1
+                else:
+                    data[key] = self.node(value_event, key_path, depth + 1)
+            key_event = get_event()
+        return data
 
 
 class _PyParser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):

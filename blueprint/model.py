@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from enum import StrEnum
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, order=True)
-class Loc:
+class Loc(NamedTuple):
     """A 1-based position in the source file."""
 
     line: int
@@ -172,8 +173,7 @@ class Stage:
     loc: Loc = NOWHERE
 
 
-@dataclass(frozen=True, order=True)
-class Endpoint:
+class Endpoint(NamedTuple):
     """One action: the one in lane `lane` of step `step`."""
 
     step: str
@@ -219,19 +219,23 @@ class Service:
     auto_flows: bool = True
     rules: dict[str, float | str] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def steps(self) -> tuple[Step, ...]:
         return tuple(step for stage in self.stages for step in stage.steps)
+
+    @cached_property
+    def _step_index(self) -> dict[str, Step]:
+        return {step.id: step for step in self.steps}
 
     def lane(self, lane_id: str) -> Lane:
         return next(lane for lane in self.lanes if lane.id == lane_id)
 
     def step(self, step_id: str) -> Step:
-        return next(step for step in self.steps if step.id == step_id)
+        return self._step_index[step_id]
 
     def action(self, endpoint: Endpoint) -> Action | None:
         return self.step(endpoint.step).action(endpoint.lane)
 
-    @property
+    @cached_property
     def request_flows(self) -> tuple[Flow, ...]:
         return tuple(flow for flow in self.flows if flow.kind is FlowKind.REQUEST)

@@ -1,11 +1,12 @@
 """Design flags (P101-L601): what a reviewer of the blueprint would point at."""
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 from .durations import format_duration
 from .findings import CODES, Finding, Severity
-from .model import FlowKind, LaneKind, Loc, Service, Step
+from .model import LaneKind, Loc, Service
 
 
 def threshold(service: Service, code: str) -> float:
@@ -29,6 +30,7 @@ def flags(service: Service, file: str, strict: bool = False) -> list[Finding]:
 
 def _raise(service: Service) -> Iterator[tuple[str, Loc, str, str | None, str | None]]:
     kinds = {lane.id: lane.kind for lane in service.lanes}
+    handoff_counts = hand_offs(service)
     for step in service.steps:
         for pain in step.pains:
             yield "P101", pain.loc, f"pain point: {pain.text}", step.id, None
@@ -56,7 +58,7 @@ def _raise(service: Service) -> Iterator[tuple[str, Loc, str, str | None, str | 
                 kinds[a.lane] in (LaneKind.FRONTSTAGE, LaneKind.EVIDENCE) for a in step.actions):
             yield ("G501", step.touchpoint.loc, f"touchpoint '{step.touchpoint.name}' has no frontstage "
                    "action and no physical evidence", step.id, None)
-        handoffs = hand_offs(service, step)
+        handoffs = handoff_counts.get(step.id, 0)
         if handoffs > threshold(service, "G502"):
             yield ("G502", step.loc, f"{handoffs} hand-offs between lanes (threshold "
                    f"{threshold(service, 'G502'):g})", step.id, None)
@@ -69,8 +71,6 @@ def _raise(service: Service) -> Iterator[tuple[str, Loc, str, str | None, str | 
                    f"{kinds[flow.target.lane]}, with no frontstage contact", flow.source.step, flow.source.lane)
 
 
-def hand_offs(service: Service, step: Step) -> int:
-    """Request flows from this step's actions into another lane."""
-    return sum(1 for flow in service.flows
-               if flow.kind is FlowKind.REQUEST and flow.source.step == step.id
-               and flow.source.lane != flow.target.lane)
+def hand_offs(service: Service) -> Counter[str]:
+    """Per step: request flows from its actions into another lane."""
+    return Counter(flow.source.step for flow in service.request_flows if flow.source.lane != flow.target.lane)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import math
-import unicodedata
 from typing import Annotated, Any, Literal
 
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, GetJsonSchemaHandler,
@@ -10,37 +9,13 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Discriminator, Fie
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
-from .durations import DURATION_PATTERN, parse_duration
+from .durations import DURATION_PATTERN
 from .findings import CODES, FLAG_CODES
 from .loader import SourcedFloat, SourcedInt
 from .model import FlowKind, LaneKind, LineName, Value
 
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*$"
 SCHEMA_ID = "https://blueprint.example/schema/v1.json"
-
-
-def _text(value: Any) -> Any:
-    """Numbers written where text is expected keep their text; booleans need quotes."""
-    if isinstance(value, (SourcedInt, SourcedFloat)):
-        return value.source
-    if isinstance(value, bool):
-        word = "true" if value else "false"
-        raise PydanticCustomError("quote_it", f"expected text, got {word}; quote it: \"{word}\"")
-    if isinstance(value, str):
-        for char in value:
-            if char not in "\n\t" and unicodedata.category(char) == "Cc":
-                raise PydanticCustomError("control_char",
-                                          f"control character U+{ord(char):04X} is not allowed in text")
-    return value
-
-
-def _duration(value: Any) -> Any:
-    value = _text(value)
-    if isinstance(value, str) and parse_duration(value) is None:
-        raise PydanticCustomError(
-            "bad_duration", f"'{value}' is not a duration; write number-unit pairs without spaces, "
-            "e.g. 45s, 5m, 1h30m, 1.5h, 2d")
-    return value
 
 
 def _version(value: Any) -> Any:
@@ -62,18 +37,19 @@ def _rule_value(value: Any) -> Any:
     raise PydanticCustomError("rule_value", "a rule is 'off' or a number (its threshold)")
 
 
-Text = Annotated[str, BeforeValidator(_text)]
-Id = Annotated[str, Field(pattern=ID_PATTERN), BeforeValidator(_text)]
-Duration = Annotated[str, BeforeValidator(_duration),
-                     WithJsonSchema({"type": "string", "pattern": DURATION_PATTERN,
-                                     "examples": ["45s", "5m", "1h30m", "1.5h", "2d"]})]
+# Numbers written where text is expected keep their text as written (the loader's SourcedInt/Float
+# print as their source); booleans are refused, and the message says to quote them.
+Text = Annotated[str, Field(strict=False, coerce_numbers_to_str=True)]
+Id = Annotated[str, Field(strict=False, coerce_numbers_to_str=True, pattern=ID_PATTERN)]
+Duration = Annotated[str, Field(strict=False, coerce_numbers_to_str=True, pattern=DURATION_PATTERN,
+                                examples=["45s", "5m", "1h30m", "1.5h", "2d"])]
 TextList = Annotated[list[Text], BeforeValidator(_one_or_many),
                      WithJsonSchema({"anyOf": [{"type": "string"},
                                                {"type": "array", "items": {"type": "string"}}]})]
 Score = Annotated[int, Field(ge=1, le=5)]
 _REFERENCE_SCHEMA = {"type": "string", "pattern": r"^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z][A-Za-z0-9_-]*)?$",
                      "description": "STEP.LANE (that action) or STEP (its first non-evidence action)"}
-Reference = Annotated[str, BeforeValidator(_text), WithJsonSchema(_REFERENCE_SCHEMA)]
+Reference = Annotated[Text, WithJsonSchema(_REFERENCE_SCHEMA)]
 LaneKindName = Annotated[LaneKind, Field(strict=False)]
 LineNameValue = Annotated[LineName, Field(strict=False)]
 ValueClass = Annotated[Value, Field(strict=False)]

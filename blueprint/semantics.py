@@ -258,11 +258,17 @@ class _Builder:
         for flow in automatic + explicit:
             unique.setdefault((flow.source, flow.target, flow.kind), flow)
         flows = tuple(unique.values())
-        self.check_cycles(flows)
+        lane_index = {lane.id: index for index, lane in enumerate(lanes)}
+        order = {Endpoint(step.id, action.lane): (s_index, lane_index[action.lane])
+                 for s_index, step in enumerate(steps.values()) for action in step.actions}
+        self.check_cycles(flows, order)
         return flows
 
-    def check_cycles(self, flows: tuple[Flow, ...]) -> None:
+    def check_cycles(self, flows: tuple[Flow, ...], order: dict[Endpoint, tuple[int, int]]) -> None:
         request = [flow for flow in flows if flow.kind is FlowKind.REQUEST]
+        # automatic flows all lead forward in (step, lane) order, so a cycle needs one that doesn't
+        if all(order[flow.source] < order[flow.target] for flow in request if not flow.automatic):
+            return
         for component in _cycles(request):
             inside = [flow for flow in request if flow.source in component and flow.target in component]
             closing = max((flow for flow in inside if not flow.automatic), key=lambda flow: flow.loc,

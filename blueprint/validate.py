@@ -12,9 +12,10 @@ from pydantic import BaseModel, ValidationError
 
 from .findings import Finding
 from .loader import Locations, Path
-from .schema import ServiceSpec
+from .durations import DURATION_PATTERN
+from .schema import ID_PATTERN, ServiceSpec
 
-_CODE_BY_TYPE = {"extra_forbidden": "E003", "missing": "E005", "bad_duration": "E107", "version": "E010"}
+_CODE_BY_TYPE = {"extra_forbidden": "E003", "missing": "E005", "version": "E010"}
 _MAX_SALVAGE_ROUNDS = 8
 _TAGS = {"lane", "line"}
 
@@ -113,6 +114,8 @@ class Validated:
 
 
 def _original(index_map: dict[Path, list[int]], path: Path) -> Path:
+    if not index_map:
+        return path
     result: list[str | int] = []
     for part in path:
         if isinstance(part, int):
@@ -145,6 +148,19 @@ def _finding(file: str, data: Any, locations: Locations, error: Any) -> Finding:
         where = f" in {model.__name__.removesuffix('Spec').lower()}" if model and model is not ServiceSpec else ""
         message = f"missing required key '{key}'{where}"
         loc = locations.value(parent)
+    elif kind == "string_pattern_mismatch" and error["ctx"]["pattern"] == DURATION_PATTERN:
+        code = "E107"
+        message = (f"'{error['input']}' is not a duration; write number-unit pairs without spaces, "
+                   "e.g. 45s, 5m, 1h30m, 1.5h, 2d")
+        loc = locations.value(path)
+    elif kind == "string_pattern_mismatch" and error["ctx"]["pattern"] == ID_PATTERN:
+        message = (f"'{error['input']}' is not a valid id: start with a letter, then letters, digits, "
+                   "'-' or '_'")
+        loc = locations.value(path)
+    elif kind == "string_type" and isinstance(error["input"], bool):
+        word = "true" if error["input"] else "false"
+        message = f"{path[-1] if path else 'value'}: expected text, got {word}; quote it: \"{word}\""
+        loc = locations.value(path)
     else:
         if kind.startswith("literal_error") or kind == "enum":
             message = f"{message}, got {error['input']!r}" if not isinstance(error["input"], (dict, list)) else message

@@ -135,7 +135,7 @@ class Canvas:
         """The whole DOT text."""
         bb = f"0,0,{num(self.width)},{num(self.height)}"
         head = [f"digraph {quote(name)} {{",
-                f"graph [{attributes({**self._graph, 'bb': bb})}];",
+                f"graph [{attributes({**self._graph, 'fontname': FONT, 'bb': bb})}];",
                 f"node [{attributes({'fontname': FONT, 'fixedsize': 'true', 'margin': 0})}];",
                 f"edge [{attributes({'fontname': FONT})}];"]
         return "\n".join([*head, *self._clusters, *self._nodes, *self._edges, "}", ""])

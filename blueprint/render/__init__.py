@@ -1,0 +1,54 @@
+"""Drawing a service: `render(service, view, fmt)` gives the bytes of a blueprint or journey map."""
+from __future__ import annotations
+
+from ..findings import UsageError
+from ..graphviz import run_dot
+from ..model import Service
+from .blueprint_view import blueprint_dot
+from .journey_view import journey_dot
+from .legend import legend_items
+from .subset import sub_service
+
+VIEWS = ("blueprint", "journey")
+FORMATS = ("svg", "png", "pdf", "dot")
+MAX_STEPS = 1000            # beyond this one page is unreadable and Graphviz's routing too costly
+MAX_CELLS = 12000           # steps x lanes
+PNG_MAX_PX = 32767          # cairo's bitmap limit
+PNG_DPI = 96.0
+PNG_MIN_DPI = 24.0
+
+__all__ = ["FORMATS", "VIEWS", "dot_source", "legend_items", "render", "sub_service"]
+
+
+def dot_source(service: Service, view: str, stages: tuple[str, ...] | None = None) -> str:
+    """The DOT text of `view` for `service` (or only its `stages`); plain `dot -Tsvg` draws it."""
+    if view not in VIEWS:
+        raise UsageError(f"unknown view {view!r}; choose one of {', '.join(VIEWS)}")
+    if stages:
+        service = sub_service(service, stages)
+    steps = len(service.steps)
+    if steps > MAX_STEPS or steps * len(service.lanes) > MAX_CELLS:
+        raise UsageError(f"{steps} steps in {len(service.lanes)} lanes is too large for one page; "
+                         "split by stage (draw the stages in parts)")
+    return blueprint_dot(service) if view == "blueprint" else journey_dot(service)
+
+
+def _png_args(source: str) -> tuple[str, ...]:
+    """A resolution that keeps the bitmap under cairo's limit, or a clear error when none is legible."""
+    bb = source.split('bb="0,0,', 1)[1].split('"', 1)[0]
+    largest = max(float(part) for part in bb.split(","))
+    dpi = min(PNG_DPI, PNG_MAX_PX * 72 / largest)
+    if dpi < PNG_MIN_DPI:
+        raise UsageError("too large for a PNG (over 32,767 pixels even at low resolution); "
+                         "use -f svg or -f pdf, or split by stage")
+    return (f"-Gdpi={dpi:.2f}",)
+
+
+def render(service: Service, view: str, fmt: str, stages: tuple[str, ...] | None = None) -> bytes:
+    """The `view` of `service` (or only its `stages`, lane titles on every part) as `fmt` bytes."""
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    source = dot_source(service, view, stages)
+    if fmt == "dot":
+        return source.encode("utf-8")
+    return run_dot(source, fmt, _png_args(source) if fmt == "png" else ())

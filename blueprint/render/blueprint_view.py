@@ -1,0 +1,179 @@
+"""The service blueprint as pinned DOT: lane bands, the three lines, headings, actions, markers, flows."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ..durations import format_duration
+from ..i18n import label
+from ..model import Flow, LaneKind, Service
+from . import text
+from .dot import Canvas, Html, text_lines
+from .grid import COL_W, GAP, MARGIN, TITLE_W, Box, Grid, layout
+from .legend import draw_legend, legend_items, legend_size, marker
+from .theme import (FAIL, FLOW_COLOR, FLOW_STYLE, FONT_SIZE, HEADING_SIZE, INK, LANE_FILL, LANE_HEAD, LANE_INK,
+                    LINE_COLOR, LINE_STYLE, MUTED, PAIN, SMALL_SIZE, STAGE_FILL, STEP_FILL, WAIT, WAIT_OVER)
+
+ARROW = 7.0
+PARALLEL = 9.0          # distance between flows that share a straight corridor
+GRAPH = {"layout": "nop2", "splines": "ortho", "outputorder": "edgesfirst", "forcelabels": "true",
+         "bgcolor": "#FFFFFF", "pad": 0.15}
+
+
+def blueprint_dot(service: Service) -> str:
+    """The blueprint of `service` as DOT text that plain `dot` renders unchanged."""
+    grid = layout(service)
+    keys = legend_items(service, "blueprint")
+    legend_w, legend_h = legend_size(keys, service.lang, max(grid.width, 560.0) - 2 * MARGIN)
+    width = max(grid.width, legend_w + 2 * MARGIN)
+    height = grid.bottom + (legend_h + 16 if keys else 0) + MARGIN
+    canvas = Canvas(width, height, GRAPH)
+    canvas.anchor(0, 0)
+    canvas.anchor(width, height)
+    _lanes(canvas, service, grid)
+    _headings(canvas, service, grid)
+    names = _actions(canvas, service, grid)
+    _flows(canvas, service, grid, names)
+    draw_legend(canvas, keys, service.lang, MARGIN + 6, grid.bottom + 16, width - 2 * MARGIN)
+    return canvas.source("blueprint")
+
+
+def _lanes(canvas: Canvas, service: Service, grid: Grid) -> None:
+    head_x = MARGIN + TITLE_W
+    for lane in service.lanes:
+        top, bottom = grid.bands[lane.id]
+        canvas.band(f"lane.{lane.id}", 0, top, canvas.width, bottom, style="filled",
+                    fillcolor=LANE_FILL[lane.kind], color="#FFFFFF", penwidth=1.5, **{"class": f"lane {lane.kind}"})
+        lines = text.wrap(lane.title, TITLE_W - 16, FONT_SIZE, bold=True, max_lines=4)
+        canvas.band(f"lanetitle.{lane.id}", 0, top, head_x, bottom, style="filled", fillcolor=LANE_HEAD[lane.kind],
+                    color="#FFFFFF", penwidth=1.5, label=Html(text_lines(lines, FONT_SIZE, LANE_INK[lane.kind], True)),
+                    lp=(head_x / 2 + MARGIN / 2, (top + bottom) / 2))
+    for line in service.lines:
+        y = grid.bands[line.below][0]
+        name = line.name.value
+        canvas.rule((0, y), (canvas.width, y), id=f"line.{name}", style=LINE_STYLE[name], color=LINE_COLOR,
+                    penwidth=1.6, **{"class": f"line {name}"})
+        caption = text.wrap(label(service.lang, f"line.{name}"), TITLE_W - 12, SMALL_SIZE - 0.5, max_lines=2)
+        w = max(text.width(part, SMALL_SIZE - 0.5) for part in caption) + 10
+        canvas.node(head_x / 2 + MARGIN / 2, y, w, 6 + 10 * len(caption), id=f"line.{name}.label", shape="box",
+                    style="rounded,filled", fillcolor="#FFFFFF", color=LINE_COLOR, penwidth=0.8,
+                    label=Html(text_lines(caption, SMALL_SIZE - 0.5, LINE_COLOR)))
+    first, last = grid.bands[service.lanes[0].id][0], grid.bands[service.lanes[-1].id][1]
+    for stage in service.stages[1:]:
+        x = grid.columns[stage.steps[0].id] - COL_W / 2
+        canvas.rule((x, first), (x, last), style="dashed", color="#B0BEC5", penwidth=0.8)
+
+
+def _headings(canvas: Canvas, service: Service, grid: Grid) -> None:
+    top, bottom = grid.stage_row
+    lines = text.wrap(service.title, TITLE_W - 8, HEADING_SIZE, bold=True, max_lines=3)
+    canvas.node(MARGIN + TITLE_W / 2, (top + grid.step_row[1]) / 2, TITLE_W - 4, grid.step_row[1] - top,
+                id="title", shape="plaintext", label=Html(text_lines(lines, HEADING_SIZE, INK, bold=True)))
+    for stage in service.stages:
+        left, right = grid.column_span([step.id for step in stage.steps])
+        canvas.node((left + right) / 2, (top + bottom) / 2, right - left - 2 * GAP, bottom - top,
+                    id=f"stage.{stage.id}", shape="box", style="rounded,filled", fillcolor=STAGE_FILL,
+                    color=STAGE_FILL, label=Html(text_lines(grid.stage_lines[stage.id], HEADING_SIZE, "#FFFFFF", True)))
+    top, bottom = grid.step_row
+    for step in service.steps:
+        canvas.node(grid.columns[step.id], (top + bottom) / 2, COL_W - 2 * GAP, bottom - top, id=f"step.{step.id}",
+                    shape="box", style="rounded,filled", fillcolor=STEP_FILL, color="#CFD8DC",
+                    label=Html(text_lines(grid.step_lines[step.id], FONT_SIZE, INK, True)))
+    if grid.marker_row is None:
+        return
+    y = sum(grid.marker_row) / 2
+    for step in service.steps:
+        items = []
+        if step.wait:
+            color = WAIT_OVER if step.wait.excess_s else WAIT
+            items.append(("W", format_duration(step.wait.expected_s), color, f"wait.{step.id}", "box"))
+        if step.pains:
+            items.append(("P", str(len(step.pains)) if len(step.pains) > 1 else "", PAIN, f"pain.{step.id}", "circle"))
+        widths = [max(18.0, text.width(f"{a} {b}".strip(), SMALL_SIZE + 0.5, True) + 12) for a, b, *_ in items]
+        x = grid.columns[step.id] - (sum(widths) + 8 * (len(widths) - 1)) / 2
+        for (letter, note, color, ident, shape), w in zip(items, widths):
+            marker(canvas, x + w / 2, y, letter, color, note, id=ident, shape=shape)
+            x += w + 8
+
+
+def _actions(canvas: Canvas, service: Service, grid: Grid) -> dict[tuple[str, str], str]:
+    """Draws the action boxes and their fail badges; returns the node name of each (step, lane)."""
+    names = {}
+    kinds = {lane.id: lane.kind for lane in service.lanes}
+    for step in service.steps:
+        for action in step.actions:
+            box = grid.boxes[step.id, action.lane]
+            body = grid.texts[step.id, action.lane]
+            kind = kinds[action.lane]
+            evidence = kind is LaneKind.EVIDENCE
+            html = text_lines(body.lines, FONT_SIZE, INK, italic=evidence)
+            if body.duration:
+                html += "<BR/>" + text_lines([body.duration], SMALL_SIZE - 0.5, MUTED)
+            style = {"shape": "note", "style": "filled", "fillcolor": "#FFFDF7"} if evidence else \
+                {"shape": "box", "style": "rounded,filled", "fillcolor": "#FFFFFF"}
+            names[step.id, action.lane] = canvas.node(box.x, box.y, box.w, box.h, id=f"a.{step.id}.{action.lane}", color=LANE_INK[kind],
+                        penwidth=1.2, label=Html(html), **style, **{"class": f"action {kind}"})
+            if action.fail:
+                risk = action.fail.risk
+                note = str(risk) if risk is not None else ""
+                w = max(18.0, text.width(f"F {note}".strip(), SMALL_SIZE + 0.5, True) + 12)
+                marker(canvas, box.right - w / 2, box.top - 12, "F", FAIL, note, id=f"fail.{step.id}.{action.lane}")
+    return names
+
+
+def _straight(flow: Flow, grid: Grid, order: dict[str, int], lanes: dict[str, int]) -> bool:
+    """Whether `flow` runs along one lane or one column with no box in between."""
+    a, b = flow.source, flow.target
+    if a.lane == b.lane:
+        low, high = sorted((order[a.step], order[b.step]))
+        steps = list(order)
+        return not any((steps[i], a.lane) in grid.boxes for i in range(low + 1, high))
+    if a.step == b.step:
+        low, high = sorted((lanes[a.lane], lanes[b.lane]))
+        ids = list(lanes)
+        return not any((a.step, ids[i]) in grid.boxes for i in range(low + 1, high))
+    return False
+
+
+def _ends(source: Box, target: Box, offset: float) -> tuple[tuple[float, float], tuple[float, float]]:
+    if source.y == target.y:
+        y = source.y + offset
+        if target.x > source.x:
+            return (source.right, y), (target.left, y)
+        return (source.left, y), (target.right, y)
+    x = source.x + offset
+    if target.y > source.y:
+        return (x, source.bottom), (x, target.top)
+    return (x, source.top), (x, target.bottom)
+
+
+def _flows(canvas: Canvas, service: Service, grid: Grid, names: dict[tuple[str, str], str]) -> None:
+    order = {step.id: i for i, step in enumerate(service.steps)}
+    lanes = {lane.id: i for i, lane in enumerate(service.lanes)}
+    drawn = [(i, flow) for i, flow in enumerate(service.flows, 1)
+             if flow.source != flow.target and (flow.source.step, flow.source.lane) in grid.boxes
+             and (flow.target.step, flow.target.lane) in grid.boxes]
+    corridors: dict[tuple[object, ...], list[int]] = defaultdict(list)
+    straight = {i for i, flow in drawn if _straight(flow, grid, order, lanes)}
+    for i, flow in drawn:
+        if i in straight:
+            corridors[tuple(sorted((flow.source, flow.target)))].append(i)
+    offsets = {i: (k - (len(members) - 1) / 2) * PARALLEL
+               for members in corridors.values() for k, i in enumerate(members)}
+    for i, flow in drawn:
+        kind = flow.kind.value
+        attrs: dict[str, object] = {
+            "id": f"flow.{i}", "class": f"flow {kind} {flow.origin.value}", "style": FLOW_STYLE[kind],
+            "color": FLOW_COLOR[kind], "penwidth": 1.2, "arrowsize": 0.7,
+        }
+        if flow.label:
+            lines = text.wrap(flow.label, 110, SMALL_SIZE, max_lines=2)
+            attrs["xlabel"] = Html(text_lines(lines, SMALL_SIZE, FLOW_COLOR[kind]))
+        source = grid.boxes[flow.source.step, flow.source.lane]
+        target = grid.boxes[flow.target.step, flow.target.lane]
+        tail, head = names[flow.source.step, flow.source.lane], names[flow.target.step, flow.target.lane]
+        if i in straight:
+            start, end = _ends(source, target, offsets[i])
+            canvas.segment(tail, head, start, end, arrow=ARROW, **attrs)
+        else:
+            canvas.edge(tail, head, **attrs)
+

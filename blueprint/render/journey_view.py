@@ -1,0 +1,204 @@
+"""The customer journey map as pinned DOT: stage and step columns, content rows and the emotion curve."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..i18n import label
+from ..model import LaneKind, Service, Step
+from . import text
+from .dot import Canvas, Html, smooth, text_lines
+from .legend import draw_legend, legend_items, legend_size
+from .theme import (EMOTION_COLOR, FONT_SIZE, HEADING_SIZE, INK, LINE_HEIGHT, MUTED, OPPORTUNITY, PAIN,
+                    SMALL_SIZE, STAGE_FILL, STEP_FILL)
+
+MARGIN = 12.0
+HEAD_W = 112.0
+COL_W = 172.0
+CELL_W = COL_W - 16
+TEXT_W = CELL_W - 14
+LEVEL = 26.0                # emotion curve: height of one step of emotion
+EMOTION_H = LEVEL * 4 + 44
+MAX_CELL_LINES = 10
+GRAPH = {"layout": "nop2", "outputorder": "edgesfirst", "bgcolor": "#FFFFFF", "pad": 0.15}
+ROW_FILL = ("#FAFAFA", "#FFFFFF")
+
+
+def _bullets(notes: tuple[str, ...]) -> list[list[str]]:
+    """Each note wrapped; notes past the cell's line budget are dropped, the last kept one ends in an ellipsis."""
+    items: list[list[str]] = []
+    budget = MAX_CELL_LINES
+    for note in notes:
+        wrapped = text.wrap(note, TEXT_W - 10, FONT_SIZE - 0.5, max_lines=min(4, budget))
+        if budget <= 0:
+            items[-1][-1] = items[-1][-1].rstrip(text.ELLIPSIS) + text.ELLIPSIS
+            break
+        items.append(wrapped)
+        budget -= len(wrapped)
+    return items
+
+
+def _bullet_table(items: list[list[str]], ink: str) -> str:
+    rows = "".join(f'<TR><TD VALIGN="TOP">{text_lines(["•"], FONT_SIZE - 0.5, ink)}</TD>'
+                   f'<TD ALIGN="LEFT" BALIGN="LEFT">{text_lines(lines, FONT_SIZE - 0.5, ink, align="LEFT")}</TD></TR>'
+                   for lines in items)
+    return f'<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1">{rows}</TABLE>'
+
+
+def _customer_text(service: Service, step: Step) -> list[str]:
+    customer = {lane.id for lane in service.lanes if lane.kind is LaneKind.CUSTOMER}
+    lines: list[str] = []
+    for action in step.actions:
+        if action.lane in customer:
+            lines += text.wrap(action.text, TEXT_W, FONT_SIZE, max_lines=MAX_CELL_LINES)
+    return lines[:MAX_CELL_LINES]
+
+
+Lines = list[str] | list[list[str]]
+Cell = Callable[[Canvas, Step, float, float, float, Any], None]
+
+
+def _count(lines: Lines) -> int:
+    """Lines of text in a cell (bullet items count their wrapped lines)."""
+    return sum(len(item) if isinstance(item, list) else 1 for item in lines)
+
+
+def _rows(service: Service) -> list[tuple[str, dict[str, Lines], Cell | None]]:
+    """The content rows in order: heading key, wrapped lines per step, how to draw a cell."""
+    steps = service.steps
+    rows: list[tuple[str, dict[str, Lines], Cell | None]] = []
+    touch = {s.id: text.wrap(s.touchpoint.name, TEXT_W, FONT_SIZE, bold=True, max_lines=3)
+             + (text.wrap(s.touchpoint.channel, TEXT_W, SMALL_SIZE, max_lines=1) if s.touchpoint.channel else [])
+             for s in steps if s.touchpoint}
+    rows.append(("journey.touchpoint", touch, _touchpoint))
+    rows.append(("journey.action", {s.id: _customer_text(service, s) for s in steps}, _plain("action")))
+    thinks = {s.id: text.wrap(f"“{s.thinks}”", TEXT_W, FONT_SIZE, max_lines=MAX_CELL_LINES)
+              for s in steps if s.thinks}
+    rows.append(("journey.thinks", thinks, _thinks))
+    rows.append(("journey.emotion", {}, None))
+    rows.append(("journey.pain", {s.id: _bullets(tuple(n.text for n in s.pains)) for s in steps if s.pains},
+                 _tinted("pain", "#FCE4EC", PAIN)))
+    rows.append(("journey.opportunity",
+                 {s.id: _bullets(tuple(n.text for n in s.opportunities)) for s in steps if s.opportunities},
+                 _tinted("opportunity", "#E8F5E9", OPPORTUNITY)))
+    return [row for row in rows if row[2] is None or any(row[1].values())]
+
+
+def _touchpoint(canvas: Canvas, step: Step, x: float, y: float, h: float, lines: list[str]) -> None:
+    touchpoint = step.touchpoint
+    assert touchpoint is not None
+    name_lines = lines[:-1] if touchpoint.channel else lines
+    html = text_lines(name_lines, FONT_SIZE, INK, bold=True)
+    if touchpoint.channel:
+        html += "<BR/>" + text_lines(lines[-1:], SMALL_SIZE, MUTED)
+    canvas.node(x, y, CELL_W, h - 10, id=f"touchpoint.{step.id}", shape="box", style="rounded,filled",
+                fillcolor="#E3F0FB", color="#90CAF9", label=Html(html))
+
+
+def _plain(kind: str) -> Cell:
+    def draw(canvas: Canvas, step: Step, x: float, y: float, h: float, lines: list[str]) -> None:
+        canvas.node(x, y, CELL_W, h - 10, id=f"{kind}.{step.id}", shape="box", style="rounded,filled",
+                    fillcolor="#FFF4D6", color="#F3D37A", label=Html(text_lines(lines, FONT_SIZE, INK)))
+    return draw
+
+
+def _thinks(canvas: Canvas, step: Step, x: float, y: float, h: float, lines: list[str]) -> None:
+    canvas.node(x, y, CELL_W, h - 10, id=f"thinks.{step.id}", shape="note", style="filled",
+                fillcolor="#FFFDE7", color="#E0D68A", label=Html(text_lines(lines, FONT_SIZE, INK, italic=True)))
+
+
+def _tinted(kind: str, fill: str, ink: str) -> Cell:
+    def draw(canvas: Canvas, step: Step, x: float, y: float, h: float, items: list[list[str]]) -> None:
+        canvas.node(x, y, CELL_W, h - 10, id=f"{kind}.{step.id}", shape="box", style="rounded,filled",
+                    fillcolor=fill, color=ink, penwidth=0.8, label=Html(_bullet_table(items, ink)))
+    return draw
+
+
+def journey_dot(service: Service) -> str:
+    """The journey map of `service` as DOT text that plain `dot` renders unchanged."""
+    steps = service.steps
+    lang = service.lang
+    columns = {step.id: MARGIN + HEAD_W + COL_W * (i + 0.5) for i, step in enumerate(steps)}
+    width = MARGIN * 2 + HEAD_W + COL_W * len(steps)
+    stage_lines = {stage.id: text.wrap(stage.title, COL_W * len(stage.steps) - 30, HEADING_SIZE, bold=True,
+                                       max_lines=2) for stage in service.stages}
+    step_lines = {s.id: text.wrap(s.title, CELL_W - 12, FONT_SIZE, bold=True, max_lines=3) for s in steps}
+    stage_h = max(len(v) for v in stage_lines.values()) * 15 + 14
+    step_h = max(len(v) for v in step_lines.values()) * LINE_HEIGHT + 16
+    rows = _rows(service)
+    heights = [EMOTION_H if cell is None else max(40.0, max(_count(v) for v in cells.values()) * LINE_HEIGHT + 24)
+               for _, cells, cell in rows]
+    body_top = MARGIN + stage_h + step_h
+    body_bottom = body_top + sum(heights)
+    keys = legend_items(service, "journey")
+    legend_w, legend_h = legend_size(keys, lang, max(width, 560.0) - 2 * MARGIN)
+    width = max(width, legend_w + 2 * MARGIN)
+    height = body_bottom + (legend_h + 16 if keys else 0) + MARGIN
+    canvas = Canvas(width, height, GRAPH)
+    canvas.anchor(0, 0)
+    canvas.anchor(width, height)
+
+    y = MARGIN
+    _heading_row(canvas, "journey.stage", lang, 0, y, y + stage_h, "#CFD8DC")
+    for stage in service.stages:
+        left = columns[stage.steps[0].id] - COL_W / 2
+        right = columns[stage.steps[-1].id] + COL_W / 2
+        canvas.node((left + right) / 2, y + stage_h / 2, right - left - 8, stage_h - 8, id=f"stage.{stage.id}",
+                    shape="box", style="rounded,filled", fillcolor=STAGE_FILL, color=STAGE_FILL,
+                    label=Html(text_lines(stage_lines[stage.id], HEADING_SIZE, "#FFFFFF", bold=True)))
+    y += stage_h
+    _heading_row(canvas, "journey.step", lang, 1, y, y + step_h, "#ECEFF1")
+    for step in steps:
+        canvas.node(columns[step.id], y + step_h / 2, CELL_W, step_h - 8, id=f"step.{step.id}", shape="box",
+                    style="rounded,filled", fillcolor=STEP_FILL, color="#CFD8DC",
+                    label=Html(text_lines(step_lines[step.id], FONT_SIZE, INK, bold=True)))
+    y += step_h
+    for index, ((key, cells, draw), h) in enumerate(zip(rows, heights)):
+        _heading_row(canvas, key, lang, index, y, y + h, ROW_FILL[index % 2])
+        if draw is None:
+            _emotion(canvas, service, columns, y, h)
+        else:
+            for step in steps:
+                if cells.get(step.id):
+                    draw(canvas, step, columns[step.id], y + h / 2, h, cells[step.id])
+        y += h
+    for stage in service.stages[1:]:
+        x = columns[stage.steps[0].id] - COL_W / 2
+        canvas.rule((x, body_top - step_h), (x, body_bottom), style="dashed", color="#B0BEC5", penwidth=0.8)
+    draw_legend(canvas, keys, lang, MARGIN + 6, body_bottom + 16, width - 2 * MARGIN)
+    return canvas.source("journey")
+
+
+def _heading_row(canvas: Canvas, key: str, lang: str, index: int, top: float, bottom: float, fill: str) -> None:
+    name = key.split(".", 1)[1]
+    canvas.band(f"row.{name}", 0, top, canvas.width, bottom, style="filled", fillcolor=fill, color="#E0E0E0",
+                penwidth=0.6)
+    lines = text.wrap(label(lang, key), HEAD_W - 16, FONT_SIZE, bold=True, max_lines=3)
+    canvas.band(f"rowtitle.{name}", 0, top, MARGIN + HEAD_W, bottom, style="filled", fillcolor="#ECEFF1",
+                color="#E0E0E0", penwidth=0.6, label=Html(text_lines(lines, FONT_SIZE, INK, bold=True)),
+                lp=((MARGIN + HEAD_W) / 2, (top + bottom) / 2))
+
+
+def _emotion(canvas: Canvas, service: Service, columns: dict[str, float], top: float, h: float) -> None:
+    zero = top + h / 2
+    canvas.rule((MARGIN + HEAD_W, zero), (canvas.width - MARGIN, zero), id="emotion.zero", style="dashed",
+                color="#90A4AE", penwidth=0.8)
+    for score in (2, 1, 0, -1, -2):
+        sign = "+" if score > 0 else ("−" if score < 0 else "")
+        canvas.node(MARGIN + HEAD_W + 10, zero - score * LEVEL, 16, 12, shape="plaintext",
+                    label=Html(text_lines([f"{sign}{abs(score)}"], SMALL_SIZE - 0.5, MUTED)))
+    points = [(columns[s.id], zero - s.emotion * LEVEL, s) for s in service.steps if s.emotion is not None]
+    if len(points) > 1:
+        canvas.curve(smooth((x, y) for x, y, _ in points), id="emotion.curve", color="#546E7A", penwidth=2.2)
+    for x, y, step in points:
+        assert step.emotion is not None
+        color = EMOTION_COLOR[step.emotion]
+        note = f"emotion {step.emotion:+d}" if step.emotion else "emotion 0"
+        if step.pains:
+            canvas.node(x, y, 22, 22, id=f"emotion.{step.id}", shape="doublecircle", style="filled",
+                        fillcolor=color, color=PAIN, penwidth=1.8, tooltip=note,
+                        label=Html(text_lines(["!"], FONT_SIZE, "#FFFFFF", bold=True)))
+        else:
+            canvas.node(x, y, 14, 14, id=f"emotion.{step.id}", shape="circle", style="filled", fillcolor=color,
+                        color="#FFFFFF", penwidth=1.5, tooltip=note, label="")
+
