@@ -13,7 +13,7 @@ from typing import Annotated, Any, Optional, TypeVar
 import typer
 
 from . import __version__
-from .findings import BlueprintError
+from .findings import BlueprintError, UsageError
 
 app = typer.Typer(
     help="Service blueprints and customer journey maps from one YAML file: check, measure, draw, report.",
@@ -144,7 +144,6 @@ def init(
     """
     from importlib.resources import files
 
-    from .findings import UsageError
     from .write import write_atomic
 
     if path.exists() and not force:
@@ -152,6 +151,56 @@ def init(
     starter = files("blueprint.templates").joinpath("starter.yaml").read_text(encoding="utf-8")
     write_atomic(path, starter.replace("{filename}", path.name))
     typer.echo(f"wrote {path}")
+
+
+class View(str, Enum):
+    blueprint = "blueprint"
+    journey = "journey"
+    all = "all"
+
+
+class DiagramFormat(str, Enum):
+    svg = "svg"
+    png = "png"
+    pdf = "pdf"
+    dot = "dot"
+
+
+@app.command()
+@_errors_to_exit
+def render(
+    files: Annotated[list[Path], typer.Argument(help="Service files.")],
+    format: Annotated[DiagramFormat, typer.Option("-f", "--format", help="Output format.")] = DiagramFormat.svg,
+    view: Annotated[View, typer.Option("--view", help="Which diagram(s).")] = View.all,
+    out: Annotated[Optional[Path], typer.Option("-o", "--out", help="Output folder (default: next to each input).")] = None,
+) -> None:
+    """Draw the service blueprint and the journey map: DIR/STEM.blueprint.FMT, DIR/STEM.journey.FMT.
+
+    An invalid file prints its findings and is skipped (exit 1); the others are drawn.
+    `-f dot` writes DOT that renders to the same picture with plain `dot -Tsvg`.
+
+    Example:  blueprint render samples/hotel-stay.yaml -f png -o out/
+    """
+    from .api import check_file
+    from .formats import as_text
+    from .outputs import VIEWS, plan_outputs, render_outputs
+    from .write import write_atomic
+
+    views = VIEWS if view is View.all else (view.value,)
+    if out is not None and out.exists() and not out.is_dir():
+        raise UsageError("-o must be a folder", file=str(out))
+    plan = plan_outputs(files, out, views, (format.value,))
+    failed = False
+    for source, targets in plan.items():
+        document = check_file(source)
+        if document.service is None:
+            typer.echo(as_text([f for f in document.findings if f.code.startswith("E")]), err=True, nl=False)
+            failed = True
+            continue
+        for target, data in zip(targets, render_outputs(document.service, views, (format.value,))):
+            write_atomic(target, data)
+            typer.echo(f"wrote {target}")
+    raise typer.Exit(1 if failed else 0)
 
 
 def main() -> None:
