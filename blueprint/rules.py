@@ -10,9 +10,11 @@ from .model import LaneKind, Loc, Service
 
 
 def threshold(service: Service, code: str) -> float:
-    value = service.rules.get(code, CODES[code].threshold)
-    assert isinstance(value, (int, float))
-    return value
+    """The rule's threshold: as set in `rules`, else the default (a rule turned off keeps it unused)."""
+    value = service.rules.get(code)
+    default = CODES[code].threshold
+    assert default is not None
+    return value if isinstance(value, (int, float)) else default
 
 
 def flags(service: Service, file: str, strict: bool = False) -> list[Finding]:

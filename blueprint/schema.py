@@ -73,7 +73,7 @@ class Shorthand(Spec):
         field_name = cls._shorthand_field.default  # type: ignore[attr-defined]
 
         def expand(value: Any) -> Any:
-            if isinstance(value, (str, SourcedInt, SourcedFloat)):
+            if isinstance(value, (str, bool, SourcedInt, SourcedFloat)):
                 return {field_name: value}
             return value
         return core_schema.no_info_before_validator_function(expand, schema)

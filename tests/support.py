@@ -1,0 +1,43 @@
+"""Test helpers: check YAML text, run the real command line, where things are."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from blueprint.api import Document, check_bytes
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+FORMAT_MD = ROOT.parent / "shared" / "spec" / "FORMAT.md"
+BLUEPRINT = Path(sys.executable).parent / "blueprint"
+
+
+def check_yaml(text: str, strict: bool = False) -> Document:
+    """Check a service written inline (dedented) as file `t.yaml`."""
+    return check_bytes(textwrap.dedent(text).encode("utf-8"), "t.yaml", strict)
+
+
+def codes(document: Document) -> list[str]:
+    return [finding.code for finding in document.findings]
+
+
+def run_cli(*args: str | Path, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run the installed `blueprint` console script, as a user would."""
+    return subprocess.run([str(BLUEPRINT), *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd, timeout=timeout)
+
+
+MINIMAL = """\
+blueprint: 1
+title: Minimal
+stages:
+  - id: visit
+    title: Visit
+    steps:
+      - id: enter
+        actions:
+          customer: Walks in
+          frontstage: Greets the guest
+"""
