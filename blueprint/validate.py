@@ -26,7 +26,7 @@ def suggest(word: str, choices: typing.Iterable[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def _unwrap(annotation: Any) -> Any:
+def unwrap(annotation: Any) -> Any:
     """Look through Annotated and `X | None`."""
     while True:
         args = typing.get_args(annotation)
@@ -39,41 +39,41 @@ def _unwrap(annotation: Any) -> Any:
             return annotation
 
 
-def _models_in(annotation: Any) -> list[type[BaseModel]]:
+def models_in(annotation: Any) -> list[type[BaseModel]]:
     """The pydantic models an annotation can hold directly (through unions and Annotated)."""
-    annotation = _unwrap(annotation)
+    annotation = unwrap(annotation)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return [annotation]
     if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        return [model for arg in typing.get_args(annotation) for model in _models_in(arg)]
+        return [model for arg in typing.get_args(annotation) for model in models_in(arg)]
     return []
 
 
-def _fields(model: type[BaseModel]) -> dict[str, Any]:
+def fields_of(model: type[BaseModel]) -> dict[str, Any]:
     return {(info.alias or name): info for name, info in model.model_fields.items()}
 
 
-def _model_at(data: Any, path: Path) -> type[BaseModel] | None:
+def model_at(data: Any, path: Path) -> type[BaseModel] | None:
     """The model that validates the mapping at `path`."""
     annotation: Any = ServiceSpec
     node = data
     for part in path:
-        origin = typing.get_origin(_unwrap(annotation))
+        origin = typing.get_origin(unwrap(annotation))
         if origin in (list, dict):
-            annotation = typing.get_args(_unwrap(annotation))[-1]
+            annotation = typing.get_args(unwrap(annotation))[-1]
         else:
-            model = _pick(_models_in(annotation), node)
-            if model is None or part not in _fields(model):
+            model = _pick(models_in(annotation), node)
+            if model is None or part not in fields_of(model):
                 return None
-            annotation = _fields(model)[part].annotation
+            annotation = fields_of(model)[part].annotation
         node = node[part] if isinstance(node, (dict, list)) else None
-    return _pick(_models_in(annotation), node)
+    return _pick(models_in(annotation), node)
 
 
 def _pick(candidates: list[type[BaseModel]], node: Any) -> type[BaseModel] | None:
     """Of the models a union holds, the one this mapping was validated as."""
     for model in candidates:
-        if isinstance(node, dict) and ("line" in node) == ("line" in _fields(model)):
+        if isinstance(node, dict) and ("line" in node) == ("line" in fields_of(model)):
             return model
     return candidates[0] if candidates else None
 
@@ -136,15 +136,15 @@ def _finding(file: str, data: Any, locations: Locations, error: Any) -> Finding:
     message = error["msg"]
     if kind == "extra_forbidden":
         key = str(path[-1])
-        model = _model_at(data, path[:-1])
-        allowed = _fields(model) if model else {}
+        model = model_at(data, path[:-1])
+        allowed = fields_of(model) if model else {}
         where = f" in {model.__name__.removesuffix('Spec').lower()}" if model and model is not ServiceSpec else ""
         message = f"unknown key '{key}'{where}" + suggest(key, allowed)
         loc = locations.key(path)
     elif kind == "missing":
         key = str(error["loc"][-1])
         parent = path[:-1] if path and path[-1] == key else path
-        model = _model_at(data, parent)
+        model = model_at(data, parent)
         where = f" in {model.__name__.removesuffix('Spec').lower()}" if model and model is not ServiceSpec else ""
         message = f"missing required key '{key}'{where}"
         loc = locations.value(parent)
