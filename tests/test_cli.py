@@ -148,3 +148,8 @@ def test_help_and_check_import_nothing_heavy(tmp_path: Path) -> None:
     loaded = result.stdout
     assert "weasyprint" not in loaded and "jinja2" not in loaded
     assert "blueprint.render" not in loaded and "blueprint.graphviz" not in loaded
+
+
+def test_committed_schema_file_is_current() -> None:
+    committed = (Path(__file__).parent.parent / "schema" / "blueprint.schema.json").read_text(encoding="utf-8")
+    assert run_cli("schema").stdout == committed, "run: blueprint schema > schema/blueprint.schema.json"

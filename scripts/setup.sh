@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Install what blueprint needs on Debian/Ubuntu (Graphviz, fonts, WeasyPrint's libraries, poppler), then the project in .venv.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(graphviz fonts-noto-cjk fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+          poppler-utils)
+python3 -c "import ensurepip, venv" 2>/dev/null || packages+=(python3-venv)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  if [ "$(id -u)" -eq 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sudo="sudo"; else
+    echo "setup: need root or sudo to install: ${missing[*]}" >&2; exit 2
+  fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]"
+echo "setup: ready ($(.venv/bin/blueprint --version), $(dot -V 2>&1))"
