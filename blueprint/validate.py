@@ -167,7 +167,21 @@ def _finding(file: str, data: Any, locations: Locations, error: Any) -> Finding:
         loc = locations.value(path)
         if path:
             message = f"{path[-1]}: {message}" if isinstance(path[-1], str) else message
-    return Finding(file, loc.line, loc.column, code, message)
+    step, lane = _step_and_lane(data, path)
+    return Finding(file, loc.line, loc.column, code, message, step=step, lane=lane)
+
+
+def _step_and_lane(data: Any, path: Path) -> tuple[str | None, str | None]:
+    """The step (and lane) a finding inside `stages[i].steps[j]` (`.actions.LANE`) is about."""
+    if len(path) < 4 or path[0] != "stages" or path[2] != "steps":
+        return None, None
+    try:
+        step_id = data["stages"][path[1]]["steps"][path[3]].get("id")
+    except (KeyError, IndexError, TypeError, AttributeError):
+        return None, None
+    step = step_id if isinstance(step_id, str) else None
+    lane = str(path[5]) if len(path) > 5 and path[4] == "actions" else None
+    return step, lane
 
 
 def _prune(data: Any, errors: list[Any], pruned_ids: set[str], index_map: dict[Path, list[int]]) -> bool:

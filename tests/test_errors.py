@@ -263,3 +263,11 @@ def test_empty_lanes_list_is_e004() -> None:
     document = check_yaml("blueprint: 1\ntitle: L\nlanes: []\nstages:\n"
                           "  - {id: s, title: S, steps: [{id: a, actions: {customer: x}}]}\n")
     assert [(f.code, f.line, f.column) for f in document.findings] == [("E004", 3, 8)]
+
+
+def test_schema_findings_name_their_step_and_lane() -> None:
+    document = check_file(FIXTURES / "E107-bad-duration.yaml")
+    assert [(f.step, f.lane) for f in document.findings] == [("enter", "customer")]
+    top_level = check_yaml("blueprint: 1\ntitle: T\nlang: fr\nstages:\n"
+                           "  - {id: s, title: S, steps: [{id: a, actions: {customer: x}}]}\n")
+    assert [(f.code, f.line, f.column, f.step, f.lane) for f in top_level.findings] == [("E004", 3, 7, None, None)]
