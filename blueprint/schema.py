@@ -108,12 +108,20 @@ class LineMarkerSpec(Spec):
     line: LineNameValue
 
 
+LANE_ENTRY_TAGS = ("lane-entry", "line-marker")
+
+
 def _lane_entry_tag(value: Any) -> str:
-    return "line" if isinstance(value, dict) and "line" in value else "lane"
+    return LANE_ENTRY_TAGS[1] if isinstance(value, dict) and "line" in value else LANE_ENTRY_TAGS[0]
 
 
-LaneEntry = Annotated[Annotated[LaneSpec, Tag("lane")] | Annotated[LineMarkerSpec, Tag("line")],
+LaneEntry = Annotated[Annotated[LaneSpec, Tag(LANE_ENTRY_TAGS[0])] | Annotated[LineMarkerSpec, Tag(LANE_ENTRY_TAGS[1])],
                       Discriminator(_lane_entry_tag)]
+
+# what users call each part, for messages
+PART_NAMES = {"ServiceSpec": "file", "PersonaSpec": "persona", "LaneSpec": "lane", "LineMarkerSpec": "line marker",
+              "FailSpec": "fail point", "ActionSpec": "action", "TouchpointSpec": "touchpoint", "WaitSpec": "wait",
+              "StepSpec": "step", "StageSpec": "stage", "FlowSpec": "flow"}
 
 
 class FailSpec(Shorthand):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import re
 import difflib
 import types
 import typing
@@ -13,11 +14,12 @@ from pydantic import BaseModel, ValidationError
 from .findings import Finding
 from .loader import Locations, Path
 from .durations import DURATION_PATTERN
-from .schema import ID_PATTERN, ServiceSpec
+from .schema import ID_PATTERN, LANE_ENTRY_TAGS, PART_NAMES, ServiceSpec
 
 _CODE_BY_TYPE = {"extra_forbidden": "E003", "missing": "E005", "version": "E010"}
 _MAX_SALVAGE_ROUNDS = 8
-_TAGS = {"lane", "line"}
+_TAGS = set(LANE_ENTRY_TAGS)
+_INSTANCE_OF = re.compile(r"Input should be a valid dictionary or instance of (\w+)")
 
 
 def suggest(word: str, choices: typing.Iterable[str]) -> str:
@@ -138,14 +140,14 @@ def _finding(file: str, data: Any, locations: Locations, error: Any) -> Finding:
         key = str(path[-1])
         model = model_at(data, path[:-1])
         allowed = fields_of(model) if model else {}
-        where = f" in {model.__name__.removesuffix('Spec').lower()}" if model and model is not ServiceSpec else ""
+        where = f" in {PART_NAMES[model.__name__]}" if model and model is not ServiceSpec else ""
         message = f"unknown key '{key}'{where}" + suggest(key, allowed)
         loc = locations.key(path)
     elif kind == "missing":
         key = str(error["loc"][-1])
         parent = path[:-1] if path and path[-1] == key else path
         model = model_at(data, parent)
-        where = f" in {model.__name__.removesuffix('Spec').lower()}" if model and model is not ServiceSpec else ""
+        where = f" in {PART_NAMES[model.__name__]}" if model and model is not ServiceSpec else ""
         message = f"missing required key '{key}'{where}"
         loc = locations.value(parent)
     elif kind == "string_pattern_mismatch" and error["ctx"]["pattern"] == DURATION_PATTERN:
@@ -162,6 +164,8 @@ def _finding(file: str, data: Any, locations: Locations, error: Any) -> Finding:
         message = f"{path[-1] if path else 'value'}: expected text, got {word}; quote it: \"{word}\""
         loc = locations.value(path)
     else:
+        message = _INSTANCE_OF.sub(lambda m: f"expected a mapping (a {PART_NAMES.get(m.group(1), m.group(1))})",
+                                   message)
         if kind.startswith("literal_error") or kind == "enum":
             message = f"{message}, got {error['input']!r}" if not isinstance(error["input"], (dict, list)) else message
         loc = locations.value(path)
