@@ -203,6 +203,47 @@ def render(
     raise typer.Exit(1 if failed else 0)
 
 
+def _build_options(formats: str, report: bool) -> Any:
+    """Options for `build` and `watch` from `-f svg,png` and `--report`."""
+    from .build import Options
+
+    return Options(tuple(dict.fromkeys(part.strip() for part in formats.split(",") if part.strip())), report)
+
+
+@app.command()
+@_errors_to_exit
+def build(
+    src: Annotated[Path, typer.Argument(help="Folder of service files (searched recursively).")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="Output folder; SRC's sub-folders are mirrored.")],
+    jobs: Annotated[Optional[int], typer.Option("-j", "--jobs", min=1, help="Worker processes (default: cores).")] = None,
+    formats: Annotated[str, typer.Option("-f", "--format", help="Comma-separated: svg, png, pdf, dot.")] = "svg",
+    report: Annotated[bool, typer.Option("--report", help="Also write STEM.report.pdf.")] = False,
+    check: Annotated[bool, typer.Option("--check", help="Build nothing; exit 1 naming stale outputs.")] = False,
+) -> None:
+    """Draw every service file under SRC into OUT, rebuilding only what changed.
+
+    OUT/a/b.blueprint.svg and OUT/a/b.journey.svg for SRC/a/b.yaml. A manifest in OUT records
+    what was built from which content, options and version; outputs of deleted sources are
+    removed, and nothing outside OUT is touched. A broken file prints its findings and the
+    others are built (exit 1).
+
+    Example:  blueprint build docs/services -o docs/diagrams -f svg,png
+    """
+    from .build import default_jobs, plan_build, run_build
+    from .progress import progress_for_terminal
+
+    plan = plan_build(src, out, _build_options(formats, report))
+    if check:
+        stale = plan.stale()
+        typer.echo("".join(line + "\n" for line in stale), nl=False)
+        typer.echo(f"{len(stale)} stale, {len(plan.current)} up to date", err=True)
+        raise typer.Exit(1 if stale else 0)
+    with progress_for_terminal() as progress:
+        summary = run_build(plan, jobs or default_jobs(), progress)
+    typer.echo(str(summary))
+    raise typer.Exit(summary.exit_code)
+
+
 def main() -> None:
     """The console-script entry point."""
     app(prog_name="blueprint")
