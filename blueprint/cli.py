@@ -244,6 +244,28 @@ def build(
     raise typer.Exit(summary.exit_code)
 
 
+@app.command()
+@_errors_to_exit
+def watch(
+    src: Annotated[Path, typer.Argument(help="Folder of service files (searched recursively).")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="Output folder; SRC's sub-folders are mirrored.")],
+    jobs: Annotated[Optional[int], typer.Option("-j", "--jobs", min=1, help="Worker processes (default: cores).")] = None,
+    formats: Annotated[str, typer.Option("-f", "--format", help="Comma-separated: svg, png, pdf, dot.")] = "svg",
+    report: Annotated[bool, typer.Option("--report", help="Also write STEM.report.pdf.")] = False,
+) -> None:
+    """Build SRC into OUT like `build`, then rebuild whatever changes until Ctrl-C.
+
+    A broken file prints its findings and the watch goes on.
+
+    Example:  blueprint watch docs/services -o docs/diagrams
+    """
+    from .build import default_jobs
+    from .progress import progress_for_terminal
+    from .watch import watch as watch_folder
+
+    watch_folder(src, out, _build_options(formats, report), jobs or default_jobs(), progress_for_terminal)
+
+
 def main() -> None:
     """The console-script entry point."""
     app(prog_name="blueprint")

@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
+from urllib.parse import quote
 
 from . import __version__
 from .findings import CODES, Finding, Severity
@@ -47,8 +49,16 @@ def as_github(findings: Sequence[Finding]) -> str:
     command = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
     return "".join(
         f"::{command[f.severity]} file={_escape_property(f.file)},line={f.line},col={f.column},"
-        f"title={_escape_property(f.code + ' ' + CODES[f.code].title)}::{_escape_data(f.message)}\n"
+        f"title={_escape_property(f.code)}::{_escape_data(f.message)}\n"
         for f in findings)
+
+
+def _artifact(file: str) -> dict[str, str]:
+    """A SARIF artifactLocation: a relative path as a URI reference against %SRCROOT%, an absolute one as a file URI."""
+    path = Path(file)
+    if path.is_absolute():
+        return {"uri": Path(file).as_uri()}
+    return {"uri": quote(path.as_posix()), "uriBaseId": "%SRCROOT%"}
 
 
 def as_sarif(findings: Sequence[Finding]) -> str:
@@ -62,15 +72,14 @@ def as_sarif(findings: Sequence[Finding]) -> str:
     results = [{
         "ruleId": f.code, "ruleIndex": index[f.code], "level": level[f.severity], "message": {"text": f.message},
         "locations": [{"physicalLocation": {
-            "artifactLocation": {"uri": f.file.replace("\\", "/")},
+            "artifactLocation": _artifact(f.file),
             "region": {"startLine": f.line, "startColumn": f.column}}}],
         **({"properties": {"step": f.step, "lane": f.lane}} if f.step or f.lane else {}),
     } for f in findings]
     log = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0",
-        "runs": [{"tool": {"driver": {"name": "blueprint", "version": __version__,
-                                      "informationUri": "https://blueprint.example/", "rules": rules}},
-                  "results": results}],
+        "runs": [{"tool": {"driver": {"name": "blueprint", "version": __version__, "rules": rules}},
+                  "columnKind": "unicodeCodePoints", "results": results}],
     }
     return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
 
