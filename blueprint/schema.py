@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, GetJsonSchemaHandler,
                       Tag, WithJsonSchema)
@@ -63,14 +63,14 @@ class Spec(BaseModel):
 
 
 class Shorthand(Spec):
-    """A mapping that may also be written as one string: that string fills `_shorthand_field`."""
+    """A mapping that may also be written as one string: that string fills `shorthand_field`."""
 
-    _shorthand_field: str = ""
+    shorthand_field: ClassVar[str] = ""
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> core_schema.CoreSchema:
         schema = handler(source)
-        field_name = cls._shorthand_field.default  # type: ignore[attr-defined]
+        field_name = cls.shorthand_field
 
         def expand(value: Any) -> Any:
             if isinstance(value, (str, bool, SourcedInt, SourcedFloat)):
@@ -127,7 +127,7 @@ PART_NAMES = {"ServiceSpec": "file", "PersonaSpec": "persona", "LaneSpec": "lane
 class FailSpec(Shorthand):
     """A fail point: what can go wrong, how badly, how likely, how detectable."""
 
-    _shorthand_field = "what"
+    shorthand_field = "what"
     what: Text
     severity: Score | None = None
     likelihood: Score | None = None
@@ -138,7 +138,7 @@ class FailSpec(Shorthand):
 class ActionSpec(Shorthand):
     """What happens in one lane in one step."""
 
-    _shorthand_field = "text"
+    shorthand_field = "text"
     text: Text
     duration: Duration | None = None
     value: ValueClass | None = None
@@ -151,7 +151,7 @@ class ActionSpec(Shorthand):
 class TouchpointSpec(Shorthand):
     """Where the customer meets the service."""
 
-    _shorthand_field = "name"
+    shorthand_field = "name"
     name: Text
     channel: Text | None = None
 
@@ -159,7 +159,7 @@ class TouchpointSpec(Shorthand):
 class WaitSpec(Shorthand):
     """How long the customer waits before the step, and how long they tolerate."""
 
-    _shorthand_field = "expected"
+    shorthand_field = "expected"
     expected: Duration
     tolerance: Duration | None = None
 
