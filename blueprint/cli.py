@@ -1,6 +1,7 @@
 """The command line: parse options, call the API, print, pick the exit code."""
 from __future__ import annotations
 
+import errno
 import functools
 import json
 import os
@@ -21,6 +22,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]})
 
 F = TypeVar("F", bound=Callable[..., Any])
+_OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EIO, errno.EDQUOT})
 
 
 def _errors_to_exit(command: F) -> F:
@@ -266,6 +268,47 @@ def watch(
     watch_folder(src, out, _build_options(formats, report), jobs or default_jobs(), progress_for_terminal)
 
 
+class ExportFormat(str, Enum):
+    mermaid = "mermaid"
+
+
+@app.command()
+@_errors_to_exit
+def export(
+    file: Annotated[Path, typer.Argument(help="A service file.")],
+    to: Annotated[ExportFormat, typer.Option("--to", help="Target notation.")],
+    out: Annotated[Optional[Path], typer.Option("-o", "--out", help="Write to this file (default: stdout).")] = None,
+) -> None:
+    """Export the journey as Mermaid `journey` text, which GitHub and GitLab preview natively.
+
+    A section per stage, a task per step scored emotion + 3, with the actors of the customer
+    and frontstage lanes; what Mermaid cannot show is listed in a comment.
+
+    Example:  blueprint export samples/hotel-stay.yaml --to mermaid -o docs/hotel-stay.mmd
+    """
+    from .api import check_file
+    from .export_mermaid import journey_mermaid
+    from .formats import as_text
+    from .write import write_atomic
+
+    document = check_file(file)
+    if document.service is None:
+        typer.echo(as_text([f for f in document.findings if f.code.startswith("E")]), err=True, nl=False)
+        raise typer.Exit(1)
+    text = journey_mermaid(document.service, str(file))
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        write_atomic(out, text)
+
+
 def main() -> None:
-    """The console-script entry point."""
-    app(prog_name="blueprint")
+    """The console-script entry point; standard output on a full disk is exit 2, not a traceback."""
+    try:
+        app(prog_name="blueprint")
+    except OSError as exc:
+        if exc.errno not in _OUTPUT_ERRNOS or exc.filename is not None:
+            raise
+        sys.stdout = open(os.devnull, "w")  # what could not be written must not fail again at exit
+        typer.echo(f"blueprint: cannot write output: {exc.strerror}", err=True)
+        sys.exit(2)
