@@ -1,6 +1,7 @@
 """Durations: parse `1h30m`-style strings to seconds and format seconds back."""
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 
@@ -16,7 +17,7 @@ def parse_duration(text: str) -> float | None:
     if not isinstance(text, str) or not _WHOLE.match(text):
         return None
     seconds = sum(float(number) * UNIT_SECONDS[unit] for number, unit in _PAIR.findall(text))
-    return int(seconds) if seconds == int(seconds) else seconds
+    return int(seconds) if math.isfinite(seconds) and seconds == int(seconds) else seconds
 
 
 def format_duration(seconds: float) -> str:

@@ -300,6 +300,13 @@ def load_text(text: str, file: str) -> Loaded:
         context = f" ({exc.context})" if exc.context else ""
         return Loaded(None, Locations(), [Finding(file, loc.line, loc.column, "E001",
                                                   f"YAML syntax: {problem}{context}")])
+    except yaml.reader.ReaderError as exc:
+        # libyaml counts the position in UTF-8 bytes
+        before = text.encode("utf-8")[:exc.position].decode("utf-8", "replace")
+        char = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        return Loaded(None, Locations(), [Finding(
+            file, before.count("\n") + 1, len(before) - before.rfind("\n"), "E001",
+            f"character U+{char:04X} is not allowed in YAML ({exc.reason})")])
     except yaml.YAMLError as exc:
         return Loaded(None, Locations(), [Finding(file, 1, 1, "E001", f"YAML syntax: {exc}")])
     return Loaded(data, composer.locations, composer.findings)

@@ -4,18 +4,19 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, GetJsonSchemaHandler,
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, GetJsonSchemaHandler,
                       Tag, WithJsonSchema)
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
-from .durations import DURATION_PATTERN
+from .durations import DURATION_PATTERN, parse_duration
 from .findings import CODES, FLAG_CODES
 from .loader import SourcedFloat, SourcedInt
 from .model import FlowKind, LaneKind, LineName, Value
 
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*$"
 SCHEMA_ID = "https://blueprint.example/schema/v1.json"
+MAX_DURATION_S = 100 * 365 * 86400
 
 
 def _version(value: Any) -> Any:
@@ -23,6 +24,12 @@ def _version(value: Any) -> Any:
         shown = getattr(value, "source", value)
         raise PydanticCustomError("version", f"unsupported format version {shown!r}; this tool reads blueprint: 1")
     return 1
+
+
+def _duration_in_range(value: str) -> str:
+    if parse_duration(value) > MAX_DURATION_S:  # past this, sums of durations can overflow to infinity
+        raise PydanticCustomError("duration_range", "'{input}' is longer than 100 years", {"input": value})
+    return value
 
 
 def _one_or_many(value: Any) -> Any:
@@ -42,7 +49,7 @@ def _rule_value(value: Any) -> Any:
 Text = Annotated[str, Field(strict=False, coerce_numbers_to_str=True)]
 Id = Annotated[str, Field(strict=False, coerce_numbers_to_str=True, pattern=ID_PATTERN)]
 Duration = Annotated[str, Field(strict=False, coerce_numbers_to_str=True, pattern=DURATION_PATTERN,
-                                examples=["45s", "5m", "1h30m", "1.5h", "2d"])]
+                                examples=["45s", "5m", "1h30m", "1.5h", "2d"]), AfterValidator(_duration_in_range)]
 TextList = Annotated[list[Text], BeforeValidator(_one_or_many),
                      WithJsonSchema({"anyOf": [{"type": "string"},
                                                {"type": "array", "items": {"type": "string"}}]})]

@@ -16,7 +16,7 @@ from .loader import Locations, Path
 from .durations import DURATION_PATTERN
 from .schema import ID_PATTERN, LANE_ENTRY_TAGS, PART_NAMES, ServiceSpec
 
-_CODE_BY_TYPE = {"extra_forbidden": "E003", "missing": "E005", "version": "E010"}
+_CODE_BY_TYPE = {"extra_forbidden": "E003", "missing": "E005", "version": "E010", "duration_range": "E107"}
 _MAX_SALVAGE_ROUNDS = 8
 _TAGS = set(LANE_ENTRY_TAGS)
 _INSTANCE_OF = re.compile(r"Input should be a valid dictionary or instance of (\w+)")

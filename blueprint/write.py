@@ -31,6 +31,8 @@ def write_atomic(path: Path, data: bytes | str) -> bool:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except FileExistsError:
+        raise UsageError(f"cannot write: {folder} is not a folder", file=str(path)) from None
     except OSError as exc:
         raise UsageError(f"cannot write: {exc.strerror or exc}", file=str(path)) from None
     try:
