@@ -302,6 +302,34 @@ def export(
         write_atomic(out, text)
 
 
+@app.command()
+@_errors_to_exit
+def diff(
+    old: Annotated[Path, typer.Argument(help="The old version of a service file.")],
+    new: Annotated[Path, typer.Argument(help="The new version.")],
+    format: Annotated[TextOrJson, typer.Option("--format", help="Output format.")] = TextOrJson.text,
+    out: Annotated[Optional[Path], typer.Option("-o", "--out", help="Write to this file (default: stdout).")] = None,
+) -> None:
+    """What changed between two versions of a service: lanes, stages, steps and actions added,
+    removed or changed; metrics deltas; findings added and resolved.
+
+    Exit 1 when either version is invalid (only its findings are compared then).
+
+    Example:  blueprint diff <(git show HEAD~1:services/hotel.yaml) services/hotel.yaml
+    """
+    from . import diff as diffs
+    from .api import check_file
+    from .write import write_atomic
+
+    result = diffs.diff_documents(check_file(old), check_file(new))
+    text = diffs.as_json(result) if format is TextOrJson.json else diffs.as_text(result)
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        write_atomic(out, text)
+    raise typer.Exit(0 if result.valid else 1)
+
+
 def main() -> None:
     """The console-script entry point; standard output on a full disk is exit 2, not a traceback."""
     try:
