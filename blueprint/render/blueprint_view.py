@@ -1,21 +1,19 @@
 """The service blueprint as pinned DOT: lane bands, the three lines, headings, actions, markers, flows."""
 from __future__ import annotations
 
-from collections import defaultdict
-
 from ..durations import format_duration
 from ..i18n import label
-from ..model import Flow, LaneKind, Service
+from ..model import LaneKind, Service
 from . import text
 from .dot import Canvas, Html, text_lines
-from .grid import COL_W, GAP, MARGIN, TITLE_W, Box, Grid, layout
+from .grid import COL_W, GAP, MARGIN, TITLE_W, Grid, layout
+from .route import Route, routes
 from .legend import draw_legend, legend_items, legend_size, marker
 from .theme import (FAIL, FLOW_COLOR, FLOW_STYLE, FONT_SIZE, HEADING_SIZE, INK, LANE_FILL, LANE_HEAD, LANE_INK,
                     LINE_COLOR, LINE_STYLE, MUTED, PAIN, SMALL_SIZE, STAGE_FILL, STEP_FILL, WAIT, WAIT_OVER)
 
 ARROW = 7.0
-PARALLEL = 9.0          # distance between flows that share a straight corridor
-GRAPH = {"layout": "nop2", "splines": "ortho", "outputorder": "edgesfirst", "forcelabels": "true",
+GRAPH = {"layout": "nop2", "outputorder": "edgesfirst",
          "bgcolor": "#FFFFFF", "pad": 0.15}
 
 
@@ -120,60 +118,29 @@ def _actions(canvas: Canvas, service: Service, grid: Grid) -> dict[tuple[str, st
     return names
 
 
-def _straight(flow: Flow, grid: Grid, order: dict[str, int], lanes: dict[str, int]) -> bool:
-    """Whether `flow` runs along one lane or one column with no box in between."""
-    a, b = flow.source, flow.target
-    if a.lane == b.lane:
-        low, high = sorted((order[a.step], order[b.step]))
-        steps = list(order)
-        return not any((steps[i], a.lane) in grid.boxes for i in range(low + 1, high))
-    if a.step == b.step:
-        low, high = sorted((lanes[a.lane], lanes[b.lane]))
-        ids = list(lanes)
-        return not any((a.step, ids[i]) in grid.boxes for i in range(low + 1, high))
-    return False
-
-
-def _ends(source: Box, target: Box, offset: float) -> tuple[tuple[float, float], tuple[float, float]]:
-    if source.y == target.y:
-        y = source.y + offset
-        if target.x > source.x:
-            return (source.right, y), (target.left, y)
-        return (source.left, y), (target.right, y)
-    x = source.x + offset
-    if target.y > source.y:
-        return (x, source.bottom), (x, target.top)
-    return (x, source.top), (x, target.bottom)
-
-
 def _flows(canvas: Canvas, service: Service, grid: Grid, names: dict[tuple[str, str], str]) -> None:
-    order = {step.id: i for i, step in enumerate(service.steps)}
-    lanes = {lane.id: i for i, lane in enumerate(service.lanes)}
-    drawn = [(i, flow) for i, flow in enumerate(service.flows, 1)
-             if flow.source != flow.target and (flow.source.step, flow.source.lane) in grid.boxes
-             and (flow.target.step, flow.target.lane) in grid.boxes]
-    corridors: dict[tuple[object, ...], list[int]] = defaultdict(list)
-    straight = {i for i, flow in drawn if _straight(flow, grid, order, lanes)}
-    for i, flow in drawn:
-        if i in straight:
-            corridors[tuple(sorted((flow.source, flow.target)))].append(i)
-    offsets = {i: (k - (len(members) - 1) / 2) * PARALLEL
-               for members in corridors.values() for k, i in enumerate(members)}
-    for i, flow in drawn:
+    for route in routes(service, grid):
+        flow = route.flow
         kind = flow.kind.value
-        attrs: dict[str, object] = {
-            "id": f"flow.{i}", "class": f"flow {kind} {flow.origin.value}", "style": FLOW_STYLE[kind],
-            "color": FLOW_COLOR[kind], "penwidth": 1.2, "arrowsize": 0.7,
-        }
+        ident = f"flow.{route.index}"
+        canvas.polyline(names[flow.source.step, flow.source.lane], names[flow.target.step, flow.target.lane],
+                        route.points, arrow=ARROW, id=ident, style=FLOW_STYLE[kind], color=FLOW_COLOR[kind],
+                        penwidth=1.2, arrowsize=0.7, **{"class": f"flow {kind} {flow.origin.value}"})
         if flow.label:
-            lines = text.wrap(flow.label, 110, SMALL_SIZE, max_lines=2)
-            attrs["xlabel"] = Html(text_lines(lines, SMALL_SIZE, FLOW_COLOR[kind]))
-        source = grid.boxes[flow.source.step, flow.source.lane]
-        target = grid.boxes[flow.target.step, flow.target.lane]
-        tail, head = names[flow.source.step, flow.source.lane], names[flow.target.step, flow.target.lane]
-        if i in straight:
-            start, end = _ends(source, target, offsets[i])
-            canvas.segment(tail, head, start, end, arrow=ARROW, **attrs)
-        else:
-            canvas.edge(tail, head, **attrs)
+            _flow_label(canvas, route, ident, flow.label, FLOW_COLOR[kind])
 
+
+def _flow_label(canvas: Canvas, route: Route, ident: str, caption: str, color: str) -> None:
+    """The flow's label on the middle of its longest piece: on a horizontal piece, above a vertical one, left."""
+    (ax, ay), (bx, by) = max(zip(route.points, route.points[1:]),
+                             key=lambda pair: abs(pair[1][0] - pair[0][0]) + abs(pair[1][1] - pair[0][1]))
+    horizontal = abs(bx - ax) >= abs(by - ay)
+    room = max(abs(bx - ax) - 16, 60.0) if horizontal else 84.0
+    lines = text.wrap(caption, min(room, 120.0), SMALL_SIZE, max_lines=2)
+    w = max(text.width(line, SMALL_SIZE) for line in lines) + 6
+    h = len(lines) * 10 + 3
+    x, y = (ax + bx) / 2, (ay + by) / 2
+    if not horizontal:
+        x -= w / 2 + 3
+    canvas.node(x, y, w, h, id=f"{ident}.label", shape="box", style="filled", color="#FFFFFF00",
+                fillcolor="#FFFFFFDD", label=Html(text_lines(lines, SMALL_SIZE, color)))

@@ -116,20 +116,26 @@ class Canvas:
         spline = " ".join(self.pos(x, y) for x, y in points)
         self.edge(tail, head, pos=spline, dir="none", **attrs)
 
-    def segment(self, tail: str, head: str, a: Point, b: Point, arrow: float = 0.0, **attrs: object) -> None:
-        """A fixed straight edge `tail` -> `head` drawn from `a` to `b`, with an arrowhead `arrow` long at `b`."""
-        if not arrow:
-            spline = " ".join(self.pos(*p) for p in (a, a, b, b))
-            self.edge(tail, head, pos=spline, dir="none", **attrs)
-            return
-        length = max(((b[0] - a[0]) ** 2 + (b[1] - a[1]) ** 2) ** 0.5, 1e-6)
-        end = (b[0] - (b[0] - a[0]) * arrow / length, b[1] - (b[1] - a[1]) * arrow / length)
-        spline = f"e,{self.pos(*b)} " + " ".join(self.pos(*p) for p in (a, a, end, end))
-        self.edge(tail, head, pos=spline, **attrs)
+    def polyline(self, tail: str, head: str, points: Sequence[Point], arrow: float = 0.0, **attrs: object) -> None:
+        """A fixed edge `tail` -> `head` along straight pieces through `points`, an arrowhead `arrow` long at the end."""
+        pts = list(points)
+        if arrow:
+            (ax, ay), (bx, by) = pts[-2], pts[-1]
+            length = max(((bx - ax) ** 2 + (by - ay) ** 2) ** 0.5, 1e-6)
+            cut = min(arrow, length * 0.8)
+            pts[-1] = (bx - (bx - ax) * cut / length, by - (by - ay) * cut / length)
+        spline = [pts[0]]
+        for previous, current in zip(pts, pts[1:]):
+            spline += [previous, current, current]
+        text = " ".join(self.pos(*p) for p in spline)
+        if arrow:
+            self.edge(tail, head, pos=f"e,{self.pos(*points[-1])} {text}", **attrs)
+        else:
+            self.edge(tail, head, pos=text, dir="none", **attrs)
 
     def rule(self, a: Point, b: Point, **attrs: object) -> None:
         """A fixed straight line between two invisible ends, no arrowhead."""
-        self.segment(self.anchor(*a), self.anchor(*b), a, b, **attrs)
+        self.polyline(self.anchor(*a), self.anchor(*b), [a, b], **attrs)
 
     def source(self, name: str = "blueprint") -> str:
         """The whole DOT text."""

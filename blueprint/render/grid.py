@@ -14,10 +14,11 @@ BOX_W = 132.0
 TEXT_W = BOX_W - 16.0
 COL_W = 184.0
 PAD_TOP = 26.0              # room above a box for its fail badge
-PAD_BOTTOM = 14.0
+PAD_BOTTOM = 22.0           # the lane's bottom strip is the channel for routed flows
 MIN_BAND = 62.0
 MARKER_ROW = 28.0
 GAP = 10.0
+EDGE = 26.0                 # room left and right of the columns, so the outer gutters are full width
 
 
 @dataclass(frozen=True)
@@ -83,8 +84,8 @@ class Grid:
 def layout(service: Service) -> Grid:
     """Every position of the blueprint, from the service alone."""
     steps = service.steps
-    columns = {step.id: MARGIN + TITLE_W + COL_W * (i + 0.5) for i, step in enumerate(steps)}
-    width = MARGIN * 2 + TITLE_W + COL_W * len(steps)
+    columns = {step.id: MARGIN + TITLE_W + EDGE + COL_W * (i + 0.5) for i, step in enumerate(steps)}
+    width = MARGIN * 2 + TITLE_W + 2 * EDGE + COL_W * len(steps)
 
     stage_lines = {}
     for stage in service.stages:
