@@ -15,8 +15,9 @@ _LOOKALIKES = {":": "\ua789", "#": "\uff03", ";": "\uff1b", ",": "\u201a"}
 _TITLE = str.maketrans({char: _LOOKALIKES[char] for char in "#;"})
 _NAME = str.maketrans({char: _LOOKALIKES[char] for char in "#;:"})
 _ACTOR = str.maketrans(_LOOKALIKES)
-# A name that starts like a keyword would be read as that keyword; a zero-width space in front prevents it.
-_KEYWORD = re.compile(r"(?i)(journey|title\s|section\s|acctitle|accdescr)")
+# A name that starts like a keyword would be read as that keyword, and one that starts with `%` as a
+# comment (the lexer as compiled skips `%` to the end of the line); a zero-width space in front prevents both.
+_KEYWORD = re.compile(r"(?i)(journey|title\s|section\s|acctitle|accdescr|%)")
 
 
 def _clean(text: str, table: dict[int, str]) -> str:
