@@ -8,13 +8,22 @@ from .text import FONT, clean
 Point = tuple[float, float]
 
 
+_ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\\": "&#92;",
+                           "{": "&#123;", "}": "&#125;", "|": "&#124;", "[": "&#91;", "]": "&#93;"})
+
+
 class Html(str):
     """A Graphviz HTML-like label body, already escaped; written between < and >."""
 
 
 def num(value: float) -> str:
     """A number as DOT wants it: at most two decimals, no trailing zeros."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    rounded = round(value, 2)
+    if rounded == int(rounded):
+        return str(int(rounded))
+    text = "%.2f" % rounded
+    if text.endswith("0"):
+        text = text.rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
 
 
@@ -24,22 +33,8 @@ def quote(value: str) -> str:
 
 
 def escape(text: str) -> str:
-    """User text for inside an HTML-like label: cleaned, markup characters as entities."""
-    out = []
-    for char in clean(text):
-        if char == "&":
-            out.append("&amp;")
-        elif char == "<":
-            out.append("&lt;")
-        elif char == ">":
-            out.append("&gt;")
-        elif char == '"':
-            out.append("&quot;")
-        elif ord(char) > 0xFFFF or char in "\\{}|[]":
-            out.append(f"&#{ord(char)};")
-        else:
-            out.append(char)
-    return "".join(out)
+    """User text for inside an HTML-like label: cleaned, markup and DOT-special characters as entities."""
+    return clean(text).translate(_ENTITIES)
 
 
 def text_lines(lines: Sequence[str], size: float, color: str = "#222222", bold: bool = False,
@@ -54,10 +49,13 @@ def text_lines(lines: Sequence[str], size: float, color: str = "#222222", bold: 
 
 
 def _value(value: object) -> str:
-    if isinstance(value, Html):
+    kind = type(value)
+    if kind is str:
+        return quote(value)  # type: ignore[arg-type]
+    if kind is Html:
         return f"<{value}>"
-    if isinstance(value, float | int) and not isinstance(value, bool):
-        return num(value)
+    if kind is float or kind is int:
+        return num(value)  # type: ignore[arg-type]
     return quote(str(value))
 
 

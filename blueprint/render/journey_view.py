@@ -188,8 +188,9 @@ def _emotion(canvas: Canvas, service: Service, columns: dict[str, float], top: f
         canvas.node(MARGIN + HEAD_W + 10, zero - score * LEVEL, 16, 12, shape="plaintext",
                     label=Html(text_lines([f"{sign}{abs(score)}"], SMALL_SIZE - 0.5, MUTED)))
     points = [(columns[s.id], zero - s.emotion * LEVEL, s) for s in service.steps if s.emotion is not None]
-    if len(points) > 1:
-        canvas.curve(smooth((x, y) for x, y, _ in points), id="emotion.curve", color="#546E7A", penwidth=2.2)
+    spline = smooth((x, y) for x, y, _ in points)
+    for piece in range(len(points) - 1):
+        canvas.curve(spline[3 * piece:3 * piece + 4], id=f"emotion.curve.{piece + 1}", color="#546E7A", penwidth=2.2)
     for x, y, step in points:
         assert step.emotion is not None
         color = EMOTION_COLOR[step.emotion]

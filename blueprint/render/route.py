@@ -32,11 +32,11 @@ class Route:
         return len(self.points) == 2
 
 
-def _clear(flow: Flow, grid: Grid, steps: list[str], lanes: list[str]) -> bool:
+def _clear(flow: Flow, grid: Grid, steps: list[str], lanes: list[str], column: dict[str, int]) -> bool:
     """Whether `flow` runs along one lane or one column with no box in between."""
     a, b = flow.source, flow.target
     if a.lane == b.lane:
-        low, high = sorted((steps.index(a.step), steps.index(b.step)))
+        low, high = sorted((column[a.step], column[b.step]))
         return not any((steps[i], a.lane) in grid.boxes for i in range(low + 1, high))
     if a.step == b.step:
         low, high = sorted((lanes.index(a.lane), lanes.index(b.lane)))
@@ -60,7 +60,7 @@ def routes(service: Service, grid: Grid) -> list[Route]:
     drawn = [(i, flow) for i, flow in enumerate(service.flows, 1)
              if flow.source != flow.target and (flow.source.step, flow.source.lane) in grid.boxes
              and (flow.target.step, flow.target.lane) in grid.boxes]
-    clear = {i for i, flow in drawn if _clear(flow, grid, steps, lanes)}
+    clear = {i for i, flow in drawn if _clear(flow, grid, steps, lanes, column)}
     corridors: dict[tuple[object, ...], list[int]] = defaultdict(list)
     for i, flow in drawn:
         if i in clear:

@@ -1,9 +1,12 @@
 """User text made safe to draw, measured with the real font's advance widths, and wrapped."""
 from __future__ import annotations
 
+import re
 import unicodedata
+from bisect import bisect_right
 from functools import lru_cache
-from pathlib import Path
+
+from . import font_widths
 
 FONT = "Noto Sans CJK SC"
 FONT_FILES = {
@@ -12,64 +15,52 @@ FONT_FILES = {
     True: ("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
            "/usr/share/fonts/noto-cjk/NotoSansCJK-Bold.ttc"),
 }
+MISSING = 1000         # advance (per 1000) of a character the font lacks: another font draws it, about an em
 ELLIPSIS = "…"
 SAFETY = 1.04          # measured width is scaled up a little: renderers differ by rounding and kerning
 MAX_CHARS = 2000       # longer text is cut before it is measured at all
-_BIDI_CONTROLS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c")
+_SPACE = re.compile("[\t\n\r\f\v\x1c-\x1f\x85\u2028\u2029]")
+_DROP = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff"
+                   "\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
 
 
 def clean(text: str) -> str:
     """One line of drawable text: control, bidi-override and invalid characters gone, spaces collapsed."""
-    out = []
-    for char in text[:MAX_CHARS]:
-        category = unicodedata.category(char)
-        if char in "\t\n\r\f\v" or category in ("Zl", "Zp"):
-            out.append(" ")
-        elif category in ("Cc", "Cs") or char in _BIDI_CONTROLS or char in "\ufffe\uffff":
-            continue
-        else:
-            out.append(char)
-    return " ".join("".join(out).split())
-
-
-@lru_cache(maxsize=2)
-def _advances(bold: bool) -> tuple[dict[int, int], int]:
-    """Advance widths by code point and units per em, from the installed CJK font (empty when absent)."""
-    path = next((p for p in FONT_FILES[bold] if Path(p).is_file()), None)
-    if path is None:
-        return {}, 1000
-    from fontTools.ttLib import TTCollection
-
-    collection = TTCollection(path, lazy=True)
-    font = next((f for f in collection.fonts if f["name"].getDebugName(1) == FONT), collection.fonts[0])
-    metrics = font["hmtx"].metrics
-    widths = {code: metrics[glyph][0] for code, glyph in font.getBestCmap().items()}
-    return widths, font["head"].unitsPerEm
+    text = text[:MAX_CHARS]
+    if not (text.isascii() and text.isprintable()):
+        text = _DROP.sub("", _SPACE.sub(" ", text))
+    return " ".join(text.split())
 
 
 def char_width(char: str, size: float, bold: bool = False) -> float:
     """Width of one character in points; characters the font lacks count as a full em."""
-    widths, units = _advances(bold)
-    if not widths:
-        return size * (1.0 if unicodedata.east_asian_width(char) in "WF" else 0.62)
-    return widths.get(ord(char), units) * size / units
+    return _units(char, bold) * size / 1000
+
+
+@lru_cache(maxsize=65536)
+def _units(text: str, bold: bool) -> int:
+    """Advance of `text` in 1/1000 em."""
+    starts, widths = (font_widths.BOLD_STARTS, font_widths.BOLD_WIDTHS) if bold else \
+        (font_widths.REGULAR_STARTS, font_widths.REGULAR_WIDTHS)
+    return sum(widths[bisect_right(starts, ord(char)) - 1] for char in text)
 
 
 def width(text: str, size: float, bold: bool = False) -> float:
     """Width of `text` in points at font `size`, with a safety margin."""
-    return sum(char_width(char, size, bold) for char in text) * SAFETY
+    return _units(text, bold) * size * SAFETY / 1000
 
 
-def _is_wide(char: str) -> bool:
-    return unicodedata.east_asian_width(char) in "WF"
+_ASCII_TOKEN = re.compile(r"[^ ]+ ?| ")
 
 
 def _tokens(text: str) -> list[str]:
     """Break opportunities: words with their trailing space, and each wide (CJK) character alone."""
+    if text.isascii():
+        return _ASCII_TOKEN.findall(text)
     tokens: list[str] = []
     current = ""
     for char in text:
-        if _is_wide(char):
+        if unicodedata.east_asian_width(char) in "WF":
             if current:
                 tokens.append(current)
             tokens.append(char)
@@ -97,18 +88,24 @@ def _fit(text: str, limit: float, size: float, bold: bool) -> int:
 def wrap(text: str, limit: float, size: float, bold: bool = False, max_lines: int = 6) -> list[str]:
     """`text` cleaned and broken into lines no wider than `limit`; cut with an ellipsis past `max_lines`."""
     lines: list[str] = []
-    line = ""
+    line, line_w = "", 0.0
     for token in _tokens(clean(text)):
-        if width((line + token).rstrip(), size, bold) <= limit:
+        word = token.rstrip(" ")
+        word_w = width(word, size, bold)
+        if line_w + word_w <= limit:
             line += token
+            line_w += width(token, size, bold)
             continue
         if line.strip():
             lines.append(line.rstrip())
-        line = token
+        line, line_w = token, width(token, size, bold)
         while width(line.rstrip(), size, bold) > limit:
             cut = _fit(line, limit, size, bold)
             lines.append(line[:cut])
             line = line[cut:]
+            line_w = width(line, size, bold)
+        if len(lines) > max_lines:
+            break
     if line.strip():
         lines.append(line.rstrip())
     if len(lines) > max_lines:
