@@ -58,7 +58,7 @@ def _artifact(file: str) -> dict[str, str]:
     path = Path(file)
     if path.is_absolute():
         return {"uri": Path(file).as_uri()}
-    return {"uri": quote(path.as_posix()), "uriBaseId": "%SRCROOT%"}
+    return {"uri": quote(path.as_posix(), errors="surrogateescape"), "uriBaseId": "%SRCROOT%"}
 
 
 def as_sarif(findings: Sequence[Finding]) -> str:
