@@ -111,3 +111,78 @@ def overlapping_pairs(rects: dict[str, Rect], slack: float = 0.5) -> list[tuple[
         pairs += [(k, key) for k, r in active if r.overlaps(rect, slack)]
         active.append((key, rect))
     return pairs
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """Width and height from a PNG's IHDR chunk (asserting the signature)."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    assert data[12:16] == b"IHDR"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def check_blueprint(service: object, svg: bytes) -> Picture:
+    """Assert the blueprint's geometry contract for `service` (a blueprint.model.Service) on `svg`."""
+    pic = Picture(svg)
+    lanes = [pic.rect(f"lane.{lane.id}") for lane in service.lanes]
+    for upper, lower in zip(lanes, lanes[1:]):
+        assert upper.top < lower.top, "lane bands out of order"
+        assert abs(upper.bottom - lower.top) < 1, "lane bands not adjacent"
+    left, right = lanes[0].left, lanes[0].right
+    assert all(abs(r.left - left) < 1 and abs(r.right - right) < 1 for r in lanes), "lanes not full width"
+    boxes: dict[str, Rect] = {}
+    xs = []
+    for step in service.steps:
+        heading = pic.rect(f"step.{step.id}")
+        for action in step.actions:
+            ident = f"a.{step.id}.{action.lane}"
+            rect = pic.rect(ident)
+            boxes[ident] = rect
+            lane = lanes[[lane.id for lane in service.lanes].index(action.lane)]
+            assert lane.contains(rect), f"{ident} outside its lane band"
+            assert rect.left < heading.right and heading.left < rect.right, f"{ident} not under its step"
+            assert abs(rect.cx - heading.cx) < 1, f"{ident} not centred in its column"
+            assert left < rect.left and rect.right < right
+        xs.append(heading.cx)
+    assert xs == sorted(xs) and len(set(xs)) == len(xs), "steps not left to right"
+    for stage in service.stages:
+        rect = pic.rect(f"stage.{stage.id}")
+        first, last = pic.rect(f"step.{stage.steps[0].id}"), pic.rect(f"step.{stage.steps[-1].id}")
+        assert rect.left <= first.left + 1 and last.right - 1 <= rect.right, f"stage {stage.id} does not span"
+    for line in service.lines:
+        ident = f"line.{line.name.value}"
+        points = pic.path(ident)
+        ys = {round(y, 1) for _, y in points}
+        assert len(ys) == 1, f"{ident} not horizontal"
+        y = ys.pop()
+        above = lanes[[lane.id for lane in service.lanes].index(line.above)]
+        below = lanes[[lane.id for lane in service.lanes].index(line.below)]
+        assert abs(above.bottom - y) < 1 and abs(below.top - y) < 1, f"{ident} not between its lanes"
+        assert min(x for x, _ in points) <= left + 1 and max(x for x, _ in points) >= right - 1, f"{ident} short"
+    expected = {f"fail.{a.step}.{a.lane}" for s in service.steps for a in s.actions if a.fail}
+    expected |= {f"wait.{s.id}" for s in service.steps if s.wait}
+    expected |= {f"pain.{s.id}" for s in service.steps if s.pains}
+    markers = set(pic.ids("fail.") + pic.ids("wait.") + pic.ids("pain."))
+    assert markers == expected, f"markers differ: {markers ^ expected}"
+    solid = {**boxes, **{m: pic.rect(m) for m in markers}}
+    solid.update({i: pic.rect(i) for i in pic.ids("step.") + pic.ids("stage.")})
+    solid.update({i: pic.rect(i) for i in pic.ids("line.") if i.endswith(".label")})
+    assert overlapping_pairs(solid) == [], "boxes overlap"
+    for ident in boxes:
+        rect = boxes[ident]
+        for t in pic.texts(ident):
+            if t.get("text-anchor") == "start":
+                x = float(t.get("x", 0))
+                assert x >= rect.left + 1, f"text overflows {ident} on the left"
+                assert 2 * rect.cx - x <= rect.right - 1, f"text overflows {ident} on the right"
+    obstacles = sorted(solid.items(), key=lambda item: item[1].left)
+    for ident in pic.classes("flow"):
+        if ident.startswith("legend."):
+            continue
+        path = pic.path(ident)
+        lo, hi = min(x for x, _ in path), max(x for x, _ in path)
+        for a, b in zip(path, path[1:]):
+            for name, rect in obstacles:
+                if rect.right < lo or rect.left > hi:
+                    continue
+                assert not segment_crosses(a, b, rect), f"{ident} passes through {name}"
+    return pic

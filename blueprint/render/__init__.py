@@ -1,6 +1,8 @@
 """Drawing a service: `render(service, view, fmt)` gives the bytes of a blueprint or journey map."""
 from __future__ import annotations
 
+import re
+
 from ..findings import UsageError
 from ..graphviz import run_dot
 from ..model import Service
@@ -51,4 +53,15 @@ def render(service: Service, view: str, fmt: str, stages: tuple[str, ...] | None
     source = dot_source(service, view, stages)
     if fmt == "dot":
         return source.encode("utf-8")
-    return run_dot(source, fmt, _png_args(source) if fmt == "png" else ())
+    data = run_dot(source, fmt, _png_args(source) if fmt == "png" else ())
+    return _CREATION_DATE.sub(_fixed_date, data) if fmt == "pdf" else data
+
+
+_CREATION_DATE = re.compile(rb"/CreationDate \(D:[0-9Z+\-']+\)")
+
+
+def _fixed_date(match: re.Match[bytes]) -> bytes:
+    """The PDF creation date (cairo writes the clock time) replaced by one of the same length, for
+    byte-identical output; the length is kept so the cross-reference offsets stay right."""
+    fixed = b"/CreationDate (D:20000101000000Z"
+    return fixed + b" " * (len(match.group(0)) - len(fixed) - 1) + b")"

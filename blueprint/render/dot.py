@@ -8,7 +8,7 @@ from .text import FONT, clean
 Point = tuple[float, float]
 
 
-_ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\\": "&#92;",
+_ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\\": "&#92;&#92;",
                            "{": "&#123;", "}": "&#125;", "|": "&#124;", "[": "&#91;", "]": "&#93;"})
 
 
@@ -33,7 +33,8 @@ def quote(value: str) -> str:
 
 
 def escape(text: str) -> str:
-    """User text for inside an HTML-like label: cleaned, markup and DOT-special characters as entities."""
+    """User text for inside an HTML-like label: cleaned, markup characters as entities, backslashes doubled
+    (Graphviz expands \\N, \\G, \\L ... even inside HTML labels, after decoding entities)."""
     return clean(text).translate(_ENTITIES)
 
 
