@@ -194,12 +194,11 @@ def _emotion(canvas: Canvas, service: Service, columns: dict[str, float], top: f
     for x, y, step in points:
         assert step.emotion is not None
         color = EMOTION_COLOR[step.emotion]
-        note = f"emotion {step.emotion:+d}" if step.emotion else "emotion 0"
         if step.pains:
             canvas.node(x, y, 22, 22, id=f"emotion.{step.id}", shape="doublecircle", style="filled",
-                        fillcolor=color, color=PAIN, penwidth=1.8, tooltip=note,
+                        fillcolor=color, color=PAIN, penwidth=1.8, **{"class": "emotion pain"},
                         label=Html(text_lines(["!"], FONT_SIZE, "#FFFFFF", bold=True)))
         else:
             canvas.node(x, y, 14, 14, id=f"emotion.{step.id}", shape="circle", style="filled", fillcolor=color,
-                        color="#FFFFFF", penwidth=1.5, tooltip=note, label="")
+                        color="#FFFFFF", penwidth=1.5, label="", **{"class": "emotion"})
 
