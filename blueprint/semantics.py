@@ -25,7 +25,9 @@ class _Builder:
     findings: list[Finding] = field(default_factory=list)
 
     def loc(self, path: Path) -> Loc:
-        return self.locations.value(self.validated.original(path))
+        if self.validated.index_map:  # only after salvage did list items move
+            path = self.validated.original(path)
+        return self.locations.value(path)
 
     def key_loc(self, path: Path) -> Loc:
         return self.locations.key(self.validated.original(path))
@@ -258,16 +260,19 @@ class _Builder:
         for flow in automatic + explicit:
             unique.setdefault((flow.source, flow.target, flow.kind), flow)
         flows = tuple(unique.values())
+        self.check_cycles(flows, steps, lanes)
+        return flows
+
+    def check_cycles(self, flows: tuple[Flow, ...], steps: dict[str, Step], lanes: tuple[Lane, ...]) -> None:
+        request = [flow for flow in flows if flow.kind is FlowKind.REQUEST]
+        # automatic flows all lead forward in (step, lane) order, so a cycle needs one that doesn't
+        explicit = [flow for flow in request if not flow.automatic]
+        if not explicit:
+            return
         lane_index = {lane.id: index for index, lane in enumerate(lanes)}
         order = {Endpoint(step.id, action.lane): (s_index, lane_index[action.lane])
                  for s_index, step in enumerate(steps.values()) for action in step.actions}
-        self.check_cycles(flows, order)
-        return flows
-
-    def check_cycles(self, flows: tuple[Flow, ...], order: dict[Endpoint, tuple[int, int]]) -> None:
-        request = [flow for flow in flows if flow.kind is FlowKind.REQUEST]
-        # automatic flows all lead forward in (step, lane) order, so a cycle needs one that doesn't
-        if all(order[flow.source] < order[flow.target] for flow in request if not flow.automatic):
+        if all(order[flow.source] < order[flow.target] for flow in explicit):
             return
         for component in _cycles(request):
             inside = [flow for flow in request if flow.source in component and flow.target in component]

@@ -23,11 +23,6 @@ _EXPECT = re.compile(r"# expect: exit=(?P<exit>[012])(?: (?P<code>[A-Z]\d{3}) (?
 _FINDING_LINE = re.compile(r"^.+:\d+:\d+: [A-Z]\d{3} \S.*$")
 _INVISIBLE = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufffe\uffff\x00-\x08\x0b\x0c\x0e-\x1f]")
 _OUR_ID = re.compile(r"^(graph0|node\d+|edge\d+|clust\d+|a_(node|edge|clust)\d+|[a-z]+(\.[A-Za-z0-9_-]+)*)$")
-# Known bugs in code owned by others, pinned so they are fixed on purpose (strict xfail fails once they pass).
-_RENDER_BUGS = {
-    "inject-escstring.yaml": "render/dot.py escape(): a backslash becomes &#92;, which Graphviz decodes and then "
-                             "expands \\N, \\G, \\E, \\T, \\H (node, graph, edge names); it must be &#92;&#92;",
-}
 
 
 @dataclass(frozen=True)
@@ -125,8 +120,7 @@ def _assert_safe_svg(svg_bytes: bytes) -> ET.Element:
     return root
 
 
-@pytest.mark.parametrize("case", [pytest.param(case, marks=pytest.mark.xfail(strict=True, reason=_RENDER_BUGS[
-    case.path.name])) if case.path.name in _RENDER_BUGS else case for case in RENDERED], ids=_id)
+@pytest.mark.parametrize("case", RENDERED, ids=_id)
 def test_svg_is_well_formed_inert_and_shows_the_text_literally(case: Case, tmp_path: Path) -> None:
     result = run_cli("render", case.path, "-f", "svg", "-o", tmp_path, timeout=120)
     assert "Traceback" not in result.stderr
@@ -223,9 +217,7 @@ def test_too_many_steps_for_one_page_is_a_clear_refusal(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
-@pytest.mark.parametrize("view", ["blueprint", pytest.param("journey", marks=pytest.mark.xfail(
-    strict=True, reason="render/dot.py Canvas.curve: the emotion curve of 1,000 steps is one quoted pos string "
-                        "over Graphviz's 16,384-character limit (syntax error, exit 2)"))])
+@pytest.mark.parametrize("view", ["blueprint", "journey"])
 def test_a_thousand_steps_render_in_bounded_time(view: str, tmp_path: Path) -> None:
     started = time.monotonic()
     result = run_cli("render", _generated(tmp_path, 1000), "--view", view, "-o", tmp_path, timeout=120)
