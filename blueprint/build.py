@@ -5,14 +5,14 @@ import json
 import os
 import signal
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from . import __version__
-from .api import check_bytes, find_service_files, read_source
+from .api import Document, check_bytes, find_service_files, read_source
 from .findings import BlueprintError, Severity, UsageError
 from .formats import as_text
 from .manifest import Entry, Manifest, Output, inside, is_current, remove_output, sha256
@@ -136,6 +136,8 @@ def plan_build(src: Path, out: Path, options: Options) -> Plan:
         raise UsageError("not a folder", file=str(src))
     if out.exists() and not out.is_dir():
         raise UsageError("-o must be a folder", file=str(out))
+    if options.report:
+        _report_maker()
     sources = find_service_files(src)
     plan = Plan(src, out, options, Manifest.load(out))
     for source, outputs in _output_names(src, sources, out, options).items():
@@ -153,6 +155,15 @@ def plan_build(src: Path, out: Path, options: Options) -> Plan:
     return plan
 
 
+def _report_maker() -> Callable[[Document], bytes]:
+    """The PDF report's entry point (`report_pdf(document) -> bytes`), or a usage error when there is none."""
+    try:
+        from .report import report_pdf
+    except ImportError as error:
+        raise UsageError(f"--report is not available: {error}") from None
+    return report_pdf
+
+
 def make_outputs(job: Job, options: Options) -> Made:
     """Check and draw one source (in a worker process or in-process); writes nothing."""
     from .outputs import render_outputs
@@ -163,11 +174,11 @@ def make_outputs(job: Job, options: Options) -> Made:
     try:
         data = render_outputs(document.service, VIEWS, options.formats)
         if options.report:
-            from .report import report_pdf
-
-            data.append(report_pdf(document.service))
+            data.append(_report_maker()(document))
     except BlueprintError as error:
         return Made(job.name, None, f"{job.source}: {error}", error.exit_code)
+    except Exception as error:  # a bug drawing one file must not stop the others; it is reported, exit 1
+        return Made(job.name, None, f"{job.source}: internal error: {type(error).__name__}: {error}", 1)
     return Made(job.name, tuple(data))
 
 
