@@ -5,7 +5,7 @@ from ..durations import format_duration
 from ..i18n import label
 from ..model import LaneKind, Service
 from . import text
-from .dot import Canvas, Html, text_lines
+from .dot import Canvas, Html, stack, text_lines
 from .grid import COL_W, GAP, MARGIN, TITLE_W, Grid, layout
 from .route import Route, routes
 from .legend import draw_legend, legend_items, legend_size, marker
@@ -105,7 +105,7 @@ def _actions(canvas: Canvas, service: Service, grid: Grid) -> dict[tuple[str, st
             evidence = kind is LaneKind.EVIDENCE
             html = text_lines(body.lines, FONT_SIZE, INK, italic=evidence)
             if body.duration:
-                html += "<BR/>" + text_lines([body.duration], SMALL_SIZE - 0.5, MUTED)
+                html = stack(html, text_lines([body.duration], SMALL_SIZE - 0.5, MUTED))
             style = {"shape": "note", "style": "filled", "fillcolor": "#FFFDF7"} if evidence else \
                 {"shape": "box", "style": "rounded,filled", "fillcolor": "#FFFFFF"}
             names[step.id, action.lane] = canvas.node(box.x, box.y, box.w, box.h, id=f"a.{step.id}.{action.lane}", color=LANE_INK[kind],

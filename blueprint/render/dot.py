@@ -38,15 +38,30 @@ def escape(text: str) -> str:
     return clean(text).translate(_ENTITIES)
 
 
+def line_height(size: float) -> float:
+    """Distance between lines of `size` points: Graphviz's own (1.2 em) makes CJK lines touch."""
+    return round(size * 1.4)
+
+
 def text_lines(lines: Sequence[str], size: float, color: str = "#222222", bold: bool = False,
                italic: bool = False, align: str = "CENTER") -> str:
-    """Lines of user text as an HTML-like label fragment, one font for all."""
-    body = f'<BR ALIGN="{align}"/>'.join(escape(line) for line in lines)
-    if bold:
-        body = f"<B>{body}</B>"
-    if italic:
-        body = f"<I>{body}</I>"
-    return f'<FONT POINT-SIZE="{num(size)}" COLOR="{color}">{body}</FONT>'
+    """Lines of user text as an HTML-like label fragment, one font for all, one table row per line."""
+    cells = []
+    for line in lines:
+        body = escape(line) or " "
+        if bold:
+            body = f"<B>{body}</B>"
+        if italic:
+            body = f"<I>{body}</I>"
+        cells.append(f'<TR><TD HEIGHT="{num(line_height(size))}" ALIGN="{align}">{body}</TD></TR>')
+    table = f'<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0">{"".join(cells)}</TABLE>'
+    return f'<FONT POINT-SIZE="{num(size)}" COLOR="{color}">{table}</FONT>'
+
+
+def stack(*parts: str) -> str:
+    """HTML-like label fragments one above the other."""
+    rows = "".join(f"<TR><TD>{part}</TD></TR>" for part in parts)
+    return f'<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0">{rows}</TABLE>'
 
 
 def _value(value: object) -> str:
@@ -147,16 +162,17 @@ class Canvas:
 
 
 def smooth(points: Iterable[Point]) -> list[Point]:
-    """Bézier control points for a smooth curve through `points` (Catmull-Rom), 3n+1 of them."""
+    """Bézier control points (3n+1) for a smooth curve through `points` (x increasing) that never
+    overshoots: flat at every peak, trough and plateau (monotone cubic tangents)."""
     pts = list(points)
     if len(pts) < 2:
         return pts
+    slopes = [(b[1] - a[1]) / max(b[0] - a[0], 1e-6) for a, b in zip(pts, pts[1:])]
+    tangents = [slopes[0]] + [0.0 if left * right <= 0 else (left + right) / 2
+                              for left, right in zip(slopes, slopes[1:])] + [slopes[-1]]
+    tangents[0] = tangents[-1] = 0.0
     out = [pts[0]]
-    for i in range(len(pts) - 1):
-        p0 = pts[i - 1] if i > 0 else pts[i]
-        p1, p2 = pts[i], pts[i + 1]
-        p3 = pts[i + 2] if i + 2 < len(pts) else p2
-        out.append((p1[0] + (p2[0] - p0[0]) / 6, p1[1] + (p2[1] - p0[1]) / 6))
-        out.append((p2[0] - (p3[0] - p1[0]) / 6, p2[1] - (p3[1] - p1[1]) / 6))
-        out.append(p2)
+    for (a, b), ta, tb in zip(zip(pts, pts[1:]), tangents, tangents[1:]):
+        third = (b[0] - a[0]) / 3
+        out += [(a[0] + third, a[1] + ta * third), (b[0] - third, b[1] - tb * third), b]
     return out

@@ -7,7 +7,7 @@ from typing import Any
 from ..i18n import label
 from ..model import LaneKind, Service, Step
 from . import text
-from .dot import Canvas, Html, smooth, text_lines
+from .dot import Canvas, Html, smooth, stack, text_lines
 from .legend import draw_legend, legend_items, legend_size
 from .theme import (EMOTION_COLOR, FONT_SIZE, HEADING_SIZE, INK, LINE_HEIGHT, MUTED, OPPORTUNITY, PAIN,
                     SMALL_SIZE, STAGE_FILL, STEP_FILL)
@@ -90,7 +90,7 @@ def _touchpoint(canvas: Canvas, step: Step, x: float, y: float, h: float, lines:
     name_lines = lines[:-1] if touchpoint.channel else lines
     html = text_lines(name_lines, FONT_SIZE, INK, bold=True)
     if touchpoint.channel:
-        html += "<BR/>" + text_lines(lines[-1:], SMALL_SIZE, MUTED)
+        html = stack(html, text_lines(lines[-1:], SMALL_SIZE, MUTED))
     canvas.node(x, y, CELL_W, h - 10, id=f"touchpoint.{step.id}", shape="box", style="rounded,filled",
                 fillcolor="#E3F0FB", color="#90CAF9", label=Html(html))
 

@@ -5,8 +5,8 @@ from ..model import LaneKind
 
 FONT_SIZE = 10.0
 SMALL_SIZE = 8.0
-LINE_HEIGHT = 13.0          # per line of FONT_SIZE text
-SMALL_LINE_HEIGHT = 10.5
+LINE_HEIGHT = 14.0          # per line of FONT_SIZE text (dot.line_height)
+SMALL_LINE_HEIGHT = 11.0
 HEADING_SIZE = 11.0
 MAX_LINES = 6               # longer action text is cut with an ellipsis
 
