@@ -64,7 +64,7 @@ class BarProgress(Progress):
         self.bar.console.print(text, markup=False, highlight=False, soft_wrap=True)
 
     def problem(self, text: str) -> None:
-        self.bar.console.print(text.rstrip("\n"), markup=False, highlight=False, soft_wrap=True, style="red")
+        self.bar.console.print(text.rstrip("\n"), markup=False, highlight=False, soft_wrap=True)
 
 
 def progress_for_terminal() -> Progress:
