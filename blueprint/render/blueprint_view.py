@@ -5,7 +5,7 @@ from ..durations import format_duration
 from ..i18n import label
 from ..model import LaneKind, Service
 from . import text
-from .dot import Canvas, Html, stack, text_lines
+from .dot import Canvas, Html, line_height, stack, text_lines
 from .grid import COL_W, GAP, MARGIN, TITLE_W, Grid, layout
 from .route import Route, routes
 from .legend import draw_legend, legend_items, legend_size, marker
@@ -127,20 +127,25 @@ def _flows(canvas: Canvas, service: Service, grid: Grid, names: dict[tuple[str, 
                         route.points, arrow=ARROW, id=ident, style=FLOW_STYLE[kind], color=FLOW_COLOR[kind],
                         penwidth=1.2, arrowsize=0.7, **{"class": f"flow {kind} {flow.origin.value}"})
         if flow.label:
-            _flow_label(canvas, route, ident, flow.label, FLOW_COLOR[kind])
+            _flow_label(canvas, grid, route, ident, flow.label, FLOW_COLOR[kind])
 
 
-def _flow_label(canvas: Canvas, route: Route, ident: str, caption: str, color: str) -> None:
-    """The flow's label on the middle of its longest piece: on a horizontal piece, above a vertical one, left."""
+def _flow_label(canvas: Canvas, grid: Grid, route: Route, ident: str, caption: str, color: str) -> None:
+    """The flow's label on its longest piece: centred on a horizontal piece; left of a vertical one, inside
+    a lane band rather than on a lane boundary (where the three lines run)."""
     (ax, ay), (bx, by) = max(zip(route.points, route.points[1:]),
                              key=lambda pair: abs(pair[1][0] - pair[0][0]) + abs(pair[1][1] - pair[0][1]))
     horizontal = abs(bx - ax) >= abs(by - ay)
     room = max(abs(bx - ax) - 16, 60.0) if horizontal else 84.0
     lines = text.wrap(caption, min(room, 120.0), SMALL_SIZE, max_lines=2)
     w = max(text.width(line, SMALL_SIZE) for line in lines) + 6
-    h = len(lines) * 10 + 3
+    h = len(lines) * line_height(SMALL_SIZE) + 3
     x, y = (ax + bx) / 2, (ay + by) / 2
     if not horizontal:
         x -= w / 2 + 3
+        band = next(((top, bottom) for top, bottom in grid.bands.values() if top <= y <= bottom), (y, y))
+        low, high = sorted((ay, by))
+        y = min(max(y, band[0] + h / 2 + 3), band[1] - h / 2 - 3)
+        y = min(max(y, low + h / 2 + 2), high - h / 2 - 2)
     canvas.node(x, y, w, h, id=f"{ident}.label", shape="box", style="filled", color="#FFFFFF00",
                 fillcolor="#FFFFFFDD", label=Html(text_lines(lines, SMALL_SIZE, color)))
