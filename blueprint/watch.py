@@ -5,7 +5,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .build import Options, plan_build, run_build
+from .build import Options, build, plan_build
 from .findings import BlueprintError
 from .progress import Progress
 
@@ -17,7 +17,7 @@ def _build_once(src: Path, out: Path, options: Options, jobs: int, progress: Cal
     """One incremental build; a usage problem (say, two files claiming one output) is printed, not fatal."""
     with progress() as shown:
         try:
-            summary = run_build(plan_build(src, out, options), jobs, shown)
+            summary = build(src, out, options, jobs, shown)
         except BlueprintError as error:
             shown.problem(f"blueprint: {error}")
             return
