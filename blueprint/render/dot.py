@@ -77,7 +77,7 @@ def _value(value: object) -> str:
 
 def attributes(attrs: dict[str, object]) -> str:
     """A DOT attribute list, in the given order, without empty values."""
-    return ", ".join(f"{key}={_value(value)}" for key, value in attrs.items() if value is not None)
+    return ", ".join([f"{key}={_value(value)}" for key, value in attrs.items() if value is not None])
 
 
 class Canvas:
@@ -110,9 +110,10 @@ class Canvas:
 
     def node(self, x: float, y: float, w: float, h: float, **attrs: object) -> str:
         """A node of fixed size `w`×`h` centred at (`x`, `y`); returns its generated name."""
-        name = self._name()
-        pinned = {"pos": self.pos(x, y) + "!", "width": round(w / 72, 4), "height": round(h / 72, 4)}
-        self._nodes.append(f"{name} [{attributes({**pinned, **attrs})}];")
+        self._count += 1
+        name = f"n{self._count}"
+        self._nodes.append(f'{name} [pos="{num(x)},{num(self.height - y)}!", width={round(w / 72, 4)}, '
+                           f"height={round(h / 72, 4)}, {attributes(attrs)}];")
         return name
 
     def anchor(self, x: float, y: float) -> str:
@@ -138,10 +139,12 @@ class Canvas:
             length = max(((bx - ax) ** 2 + (by - ay) ** 2) ** 0.5, 1e-6)
             cut = min(arrow, length * 0.8)
             pts[-1] = (bx - (bx - ax) * cut / length, by - (by - ay) * cut / length)
-        spline = [pts[0]]
-        for previous, current in zip(pts, pts[1:]):
-            spline += [previous, current, current]
-        text = " ".join(self.pos(*p) for p in spline)
+        height = self.height
+        spline = [f"{num(pts[0][0])},{num(height - pts[0][1])}"]
+        for (ax, ay), (bx, by) in zip(pts, pts[1:]):
+            here = f"{num(bx)},{num(height - by)}"
+            spline += [f"{num(ax)},{num(height - ay)}", here, here]
+        text = " ".join(spline)
         if arrow:
             self.edge(tail, head, pos=f"e,{self.pos(*points[-1])} {text}", **attrs)
         else:
