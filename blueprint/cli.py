@@ -77,6 +77,8 @@ def check(
     paths: Annotated[list[Path], typer.Argument(help="Service files, or folders to search for them.")],
     format: Annotated[CheckFormat, typer.Option("--format", help="Output format.")] = CheckFormat.text,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the run (exit 1); info does not.")] = False,
+    services_only: Annotated[bool, typer.Option(
+        "--services-only", help="Skip named files without a top-level `blueprint:` key (for pre-commit).")] = False,
 ) -> None:
     """Check service files: every error and design flag, as FILE:LINE:COL: CODE message.
 
@@ -85,10 +87,12 @@ def check(
 
     Example:  blueprint check samples/ --format json
     """
-    from .api import check_file, expand_paths
+    from .api import check_file, expand_paths, is_service_file
     from .formats import render_findings, summary
 
     files = expand_paths(paths)
+    if services_only:
+        files = [path for path in files if is_service_file(path)]
     documents = [check_file(path, strict) for path in files]
     findings = [finding for document in documents for finding in document.findings]
     typer.echo(render_findings(findings, format.value, colour=_colour()), nl=False)

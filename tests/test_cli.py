@@ -153,3 +153,12 @@ def test_help_and_check_import_nothing_heavy(tmp_path: Path) -> None:
 def test_committed_schema_file_is_current() -> None:
     committed = (Path(__file__).parent.parent / "schema" / "blueprint.schema.json").read_text(encoding="utf-8")
     assert run_cli("schema").stdout == committed, "run: blueprint schema > schema/blueprint.schema.json"
+
+
+def test_services_only_skips_other_yaml(tmp_path: Path) -> None:
+    workflow = tmp_path / "ci.yml"
+    workflow.write_text("on: push\njobs: {}\n", encoding="utf-8")
+    assert run_cli("check", workflow).returncode == 1
+    result = run_cli("check", "--services-only", workflow, FIXTURES / "format-example.yaml")
+    assert result.returncode == 0
+    assert "ci.yml" not in result.stdout and "1 file checked" in result.stderr
