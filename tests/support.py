@@ -1,6 +1,7 @@
 """Test helpers: check YAML text, run the real command line, where things are."""
 from __future__ import annotations
 
+import stat
 import subprocess
 import sys
 import textwrap
@@ -41,3 +42,19 @@ stages:
           customer: Walks in
           frontstage: Greets the guest
 """
+
+
+def fake_dot(folder: Path, script: str) -> None:
+    """A stand-in `dot` on a PATH of its own, to make Graphviz hang or crash on demand."""
+    path = folder / "dot"
+    path.write_text("#!/bin/sh\n" + script, encoding="utf-8")
+    path.chmod(path.stat().st_mode | stat.S_IEXEC)
+
+
+def alive(pid: int) -> bool:
+    """Whether process `pid` still runs (a zombie does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state not in ("Z", "X")

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import signal
-import stat
 import threading
 import time
 from pathlib import Path
@@ -13,20 +12,7 @@ import pytest
 from blueprint.findings import UsageError
 from blueprint.graphviz import run_dot
 
-
-def fake_dot(folder: Path, script: str) -> None:
-    """A stand-in `dot` on a PATH of its own, to make Graphviz hang or crash on demand."""
-    path = folder / "dot"
-    path.write_text("#!/bin/sh\n" + script, encoding="utf-8")
-    path.chmod(path.stat().st_mode | stat.S_IEXEC)
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except FileNotFoundError:
-        return False
-    return state not in ("Z", "X")
+from support import alive, fake_dot
 
 
 def test_renders_svg() -> None:
