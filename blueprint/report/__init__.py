@@ -1,0 +1,73 @@
+"""The workshop report: `report(document, fmt, paper, portrait, date)` gives PDF or HTML bytes."""
+from __future__ import annotations
+
+import os
+from datetime import date as Date, datetime, timezone
+from pathlib import Path
+
+from ..api import Document
+from ..findings import UsageError
+from ..metrics import measure
+from ..model import Service
+from ..rules import flags
+from .context import build_context
+from .diagrams import tiles
+from .paper import PAPERS, paper
+from .template import DIAGRAMS, render_html
+
+FORMATS = ("pdf", "html")
+
+__all__ = ["FORMATS", "PAPERS", "format_for", "report", "report_date", "report_pdf"]
+
+
+def format_for(path: Path) -> str:
+    """The report format an output file's suffix asks for."""
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise UsageError(f"the report's file name must end in .pdf or .html, not {path.suffix or '(nothing)'!r}",
+                         file=str(path))
+    return fmt
+
+
+def report_date(given: str | None) -> str | None:
+    """The date to print: `given` (YYYY-MM-DD), else SOURCE_DATE_EPOCH's day (UTC), else none at all."""
+    if given is not None:
+        try:
+            return Date.fromisoformat(given).isoformat()
+        except ValueError:
+            raise UsageError(f"--date must be YYYY-MM-DD, not {given!r}") from None
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is None:
+        return None
+    try:
+        return datetime.fromtimestamp(int(epoch), timezone.utc).date().isoformat()
+    except (ValueError, OverflowError, OSError):
+        raise UsageError(f"SOURCE_DATE_EPOCH must be a number of seconds, not {epoch!r}") from None
+
+
+def report(source: Document | Service, fmt: str = "pdf", paper_name: str = "a4", portrait: bool = False,
+           date: str | None = None) -> bytes:
+    """The report of a valid service (a checked Document, or a Service whose flags are computed here)."""
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if paper_name not in PAPERS:
+        raise UsageError(f"unknown paper {paper_name!r}; choose one of {', '.join(PAPERS)}")
+    if isinstance(source, Document):
+        if source.service is None:
+            raise UsageError("cannot report on an invalid file", file=source.file)
+        service, findings = source.service, source.findings
+    else:
+        service, findings = source, tuple(sorted(flags(source, "", False), key=lambda f: f.sort_key))
+    page = paper(paper_name, portrait)
+    context = build_context(service, measure(service), findings, report_date(date))
+    html = render_html(context, {view: tiles(service, view, page) for view, _ in DIAGRAMS}, page)
+    if fmt == "html":
+        return html.encode("utf-8")
+    from .pdf import html_to_pdf
+
+    return html_to_pdf(html)
+
+
+def report_pdf(source: Document | Service) -> bytes:
+    """The A4 landscape PDF report, as `build --report` writes it."""
+    return report(source, "pdf")

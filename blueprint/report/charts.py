@@ -1,0 +1,90 @@
+"""Our own small charts as SVG text: the 5×5 risk matrix and the time bars per stage; all text escaped."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from ..render import text
+from .context import FailRow, TimeRow
+
+FONT = "Noto Sans CJK SC"
+INK = "#263238"
+MUTED = "#607D8B"
+SIZE = 8.0
+CELL_W = 62.0
+CELL_H = 40.0
+RISK_BANDS = ((15, "#EF9A9A"), (10, "#FFCC80"), (5, "#FFF59D"), (1, "#C8E6C9"))   # lowest risk of each colour
+LABEL_W = 150.0
+BAR_W = 360.0
+BAR_H = 14.0
+ROW_H = 24.0
+LEAD = "#B0BEC5"
+VALUE = "#2E7D32"
+
+
+def risk_colour(risk: int) -> str:
+    return next(colour for lowest, colour in RISK_BANDS if risk >= lowest)
+
+
+def _text(x: float, y: float, content: str, size: float = SIZE, anchor: str = "start", fill: str = INK,
+          bold: bool = False, rotate: bool = False) -> str:
+    weight = ' font-weight="bold"' if bold else ""
+    turn = f' transform="rotate(-90 {x:.1f} {y:.1f})"' if rotate else ""
+    return (f'<text x="{x:.1f}" y="{y:.1f}" font-family="{FONT}" font-size="{size:.1f}" fill="{fill}" '
+            f'text-anchor="{anchor}"{weight}{turn}>{escape(content, quote=True)}</text>')
+
+
+def _svg(width: float, height: float, body: list[str]) -> str:
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.1f}pt" height="{height:.1f}pt" '
+            f'viewBox="0 0 {width:.1f} {height:.1f}">' + "".join(body) + "</svg>")
+
+
+def _fit(content: str, limit: float, size: float, bold: bool = False) -> str:
+    """`content` on one line, cut with an ellipsis to `limit` points."""
+    return text.wrap(content, limit, size, bold=bold, max_lines=1)[0] if content else ""
+
+
+def risk_matrix(fails: Sequence[FailRow], severity: str, likelihood: str) -> str:
+    """Severity (rows, 5 at the top) by likelihood (columns); each scored fail point as its rank in its cell."""
+    left, top = 44.0, 8.0
+    body: list[str] = []
+    for row, sev in enumerate(range(5, 0, -1)):
+        for col, like in enumerate(range(1, 6)):
+            x, y = left + col * CELL_W, top + row * CELL_H
+            risk = sev * like
+            body.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{CELL_W:.1f}" height="{CELL_H:.1f}" '
+                        f'fill="{risk_colour(risk)}" stroke="#FFFFFF" stroke-width="1.5"/>')
+            body.append(_text(x + CELL_W - 4, y + 10, str(risk), SIZE - 1, "end", MUTED))
+            ranks = [f"#{f.rank}" for f in fails if f.severity == sev and f.likelihood == like]
+            lines = text.wrap(" ".join(ranks), CELL_W - 10, SIZE + 1, bold=True, max_lines=2) if ranks else []
+            for number, line in enumerate(lines):
+                body.append(_text(x + CELL_W / 2, y + 22 + number * 11, line, SIZE + 1, "middle", bold=True))
+        body.append(_text(left - 6, top + row * CELL_H + CELL_H / 2 + 3, str(sev), SIZE, "end"))
+    bottom = top + 5 * CELL_H
+    for col in range(5):
+        body.append(_text(left + col * CELL_W + CELL_W / 2, bottom + 12, str(col + 1), SIZE, "middle"))
+    body.append(_text(left + 2.5 * CELL_W, bottom + 26, likelihood, SIZE, "middle", bold=True))
+    body.append(_text(14, top + 2.5 * CELL_H, severity, SIZE, "middle", bold=True, rotate=True))
+    return _svg(left + 5 * CELL_W + 4, bottom + 32, body)
+
+
+def stage_bars(rows: Sequence[TimeRow], lead_label: str, value_label: str) -> str:
+    """One bar per stage, as long as its time, the value-added part drawn over it; a key below."""
+    longest = max((row.time_s for row in rows), default=0) or 1
+    body: list[str] = []
+    for index, row in enumerate(rows):
+        y = 4 + index * ROW_H
+        body.append(_text(0, y + BAR_H - 3, _fit(row.title, LABEL_W - 8, SIZE + 1), SIZE + 1))
+        lead_w = BAR_W * row.time_s / longest
+        value_w = BAR_W * row.value_added_s / longest
+        body.append(f'<rect x="{LABEL_W:.1f}" y="{y:.1f}" width="{lead_w:.2f}" height="{BAR_H:.1f}" fill="{LEAD}"/>')
+        body.append(f'<rect x="{LABEL_W:.1f}" y="{y:.1f}" width="{value_w:.2f}" height="{BAR_H:.1f}" fill="{VALUE}"/>')
+        caption = f"{row.time} · {row.value_added}" + (f" ({row.ratio})" if row.ratio else "")
+        body.append(_text(LABEL_W + lead_w + 6, y + BAR_H - 3, caption, SIZE, fill=MUTED))
+    key_y = 4 + len(rows) * ROW_H + 6
+    left = LABEL_W
+    for colour, name in ((LEAD, lead_label), (VALUE, value_label)):
+        body.append(f'<rect x="{left:.1f}" y="{key_y:.1f}" width="14" height="9" fill="{colour}"/>')
+        body.append(_text(left + 18, key_y + 8, name, SIZE))
+        left += 18 + text.width(name, SIZE) + 24
+    return _svg(LABEL_W + BAR_W + 150, key_y + 16, body)

@@ -1,0 +1,162 @@
+"""Plain data for the report template from a service, its metrics and its findings (pure)."""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..durations import format_duration
+from ..findings import Finding, Severity
+from ..metrics import Metrics
+from ..model import Persona, Service
+
+MINUS = "\u2212"
+
+
+@dataclass(frozen=True)
+class Count:
+    severity: str
+    count: int
+
+
+@dataclass(frozen=True)
+class PainRow:
+    text: str
+    step: str
+    stage: str
+    emotion: int | None
+
+
+@dataclass(frozen=True)
+class FailRow:
+    rank: int
+    step: str
+    lane: str
+    what: str
+    severity: int | None
+    likelihood: int | None
+    detection: int | None
+    risk: int | None
+    rpn: int | None
+    mitigation: str | None
+
+
+@dataclass(frozen=True)
+class WaitRow:
+    step: str
+    stage: str
+    expected: str
+    tolerance: str | None
+    excess: str | None
+
+
+@dataclass(frozen=True)
+class TimeRow:
+    title: str
+    time: str
+    value_added: str
+    ratio: str | None
+    time_s: float
+    value_added_s: float
+
+
+@dataclass(frozen=True)
+class Opportunity:
+    step: str
+    text: str
+
+
+@dataclass(frozen=True)
+class OpportunityGroup:
+    stage: str
+    items: tuple[Opportunity, ...]
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    code: str
+    severity: str
+    location: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Context:
+    lang: str
+    title: str
+    summary: str | None
+    persona: Persona | None
+    date: str | None
+    counts: tuple[Count, ...]
+    pains: tuple[PainRow, ...]
+    fails: tuple[FailRow, ...]
+    waits: tuple[WaitRow, ...]
+    total: TimeRow
+    stages: tuple[TimeRow, ...]
+    opportunities: tuple[OpportunityGroup, ...]
+    findings: tuple[FindingRow, ...]
+
+
+def signed(number: int | None) -> str:
+    """An emotion score as shown: −2, 0, +1."""
+    if number is None:
+        return ""
+    return f"+{number}" if number > 0 else f"{MINUS}{-number}" if number < 0 else "0"
+
+
+def percent(ratio: float | None) -> str | None:
+    return None if ratio is None else f"{ratio * 100:.1f} %"
+
+
+def _time_row(title: str, time_s: float, value_added_s: float) -> TimeRow:
+    return TimeRow(title, format_duration(time_s), format_duration(value_added_s),
+                   percent(value_added_s / time_s if time_s else None), time_s, value_added_s)
+
+
+def _pains(service: Service) -> tuple[PainRow, ...]:
+    stage_titles = {stage.id: stage.title for stage in service.stages}
+    rows = [PainRow(note.text, step.title, stage_titles[step.stage], step.emotion)
+            for step in service.steps for note in step.pains]
+    return tuple(sorted(rows, key=lambda row: 3 if row.emotion is None else row.emotion))
+
+
+def _fails(service: Service, metrics: Metrics) -> tuple[FailRow, ...]:
+    """Fail points by risk, then RPN, highest first; unscored ones last; file order breaks ties."""
+    ranked = sorted(metrics.fail_points, key=lambda f: (f.fail.risk is None, -(f.fail.risk or 0),
+                                                        f.fail.rpn is None, -(f.fail.rpn or 0)))
+    return tuple(FailRow(rank, service.step(f.step).title, service.lane(f.lane).title, f.fail.what,
+                         f.fail.severity, f.fail.likelihood, f.fail.detection, f.fail.risk, f.fail.rpn,
+                         f.fail.mitigation)
+                 for rank, f in enumerate(ranked, start=1))
+
+
+def _waits(service: Service) -> tuple[WaitRow, ...]:
+    stage_titles = {stage.id: stage.title for stage in service.stages}
+    return tuple(WaitRow(step.title, stage_titles[step.stage], format_duration(step.wait.expected_s),
+                         None if step.wait.tolerance_s is None else format_duration(step.wait.tolerance_s),
+                         format_duration(step.wait.excess_s) if step.wait.excess_s else None)
+                 for step in service.steps if step.wait)
+
+
+def _opportunities(service: Service) -> tuple[OpportunityGroup, ...]:
+    groups = (OpportunityGroup(stage.title, tuple(Opportunity(step.title, note.text)
+                                                  for step in stage.steps for note in step.opportunities))
+              for stage in service.stages)
+    return tuple(group for group in groups if group.items)
+
+
+def _findings(findings: Sequence[Finding]) -> tuple[FindingRow, ...]:
+    return tuple(FindingRow(f.code, f.severity.value, f"{f.file}:{f.line}:{f.column}", f.message) for f in findings)
+
+
+def build_context(service: Service, metrics: Metrics, findings: Sequence[Finding], date: str | None) -> Context:
+    counts = Counter(finding.severity for finding in findings)
+    titles = {stage.id: stage.title for stage in service.stages}
+    return Context(
+        lang=service.lang, title=service.title, summary=service.summary, persona=service.persona, date=date,
+        counts=tuple(Count(severity.value, counts[severity]) for severity in Severity),
+        pains=_pains(service), fails=_fails(service, metrics), waits=_waits(service),
+        total=_time_row(service.title, metrics.lead_time_s, metrics.value_added_s),
+        stages=tuple(_time_row(titles[stage], time, metrics.stage_value_added_s(stage))
+                     for stage, time in metrics.stages),
+        opportunities=_opportunities(service), findings=_findings(findings))

@@ -1,0 +1,129 @@
+"""Reading our renderer's SVG: size, column and band positions, text extents; cropping it to a band."""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+
+_NS = "{http://www.w3.org/2000/svg}"
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_BANDS = ("lane.", "row.")      # blueprint lanes, journey rows: safe places to cut between
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Positions in top-down SVG units (y grows downwards from the picture's top edge)."""
+
+    width: float
+    height: float
+    min_x: float
+    min_y: float
+    columns: dict[str, float]                   # step id -> left edge of its heading
+    headings_bottom: float                      # lowest edge of the step headings
+    bands: tuple[tuple[float, float], ...]      # lanes or rows, top to bottom
+    solids: tuple[tuple[float, float], ...]     # vertical extent of every text line and node: never cut through
+    smallest_font: float
+
+    @property
+    def header_bottom(self) -> float:
+        """Where the stage and step headings end: the top of the first band below them."""
+        return min((top for top, _ in self.bands if top >= self.headings_bottom - 0.5), default=0.0)
+
+    def pitch_and_fixed(self) -> tuple[float, float]:
+        """Width per step column, and the width the picture has besides its columns."""
+        lefts = sorted(self.columns.values())
+        pitch = (lefts[-1] - lefts[0]) / (len(lefts) - 1) if len(lefts) > 1 else self.width
+        return pitch, self.width - pitch * len(lefts)
+
+    def cut_near(self, y: float) -> float:
+        """`y` moved down past any text line or node it would cut through."""
+        moved = True
+        while moved:
+            moved = False
+            for top, bottom in self.solids:
+                if top < y < bottom:
+                    y, moved = bottom + 0.5, True
+        return y
+
+
+def _points(element: ET.Element) -> list[float]:
+    return [float(n) for n in _NUMBER.findall(element.get("points") or element.get("d") or "")]
+
+
+def _translate(graph: ET.Element) -> tuple[float, float]:
+    """Graphviz's offset of the drawing (x, y) inside the picture."""
+    tx, ty = _NUMBER.findall(graph.get("transform", "").split("translate", 1)[-1])[:2]
+    return float(tx), float(ty)
+
+
+def geometry(svg: bytes) -> Geometry:
+    root = ET.fromstring(svg)
+    min_x, min_y, width, height = (float(n) for n in root.get("viewBox", "0 0 0 0").split())
+    graph = root.find(f"{_NS}g")
+    assert graph is not None
+    tx, ty = _translate(graph)
+    columns: dict[str, float] = {}
+    headings_bottom = 0.0
+    bands, solids = [], []
+    for group in graph.iter(f"{_NS}g"):
+        ident = group.get("id", "")
+        shape = group.find(f"{_NS}polygon")
+        if shape is None:
+            shape = group.find(f"{_NS}path")
+        if shape is None:
+            continue
+        numbers = _points(shape)
+        if "node" in group.get("class", "").split():
+            ys = [ty + n for n in numbers[1::2]]
+            solids.append((min(ys), max(ys)))
+        if ident.startswith("step."):
+            columns[ident[5:]] = tx + min(numbers[0::2])
+            headings_bottom = max(headings_bottom, ty + max(numbers[1::2]))
+        elif ident.startswith(_BANDS):
+            ys = [ty + n for n in numbers[1::2]]
+            bands.append((min(ys), max(ys)))
+    sizes = []
+    for text in graph.iter(f"{_NS}text"):
+        size = float(text.get("font-size", "10"))
+        baseline = ty + float(text.get("y", "0"))
+        solids.append((baseline - size, baseline + size * 0.3))
+        sizes.append(size)
+    return Geometry(width, height, min_x, min_y, columns, headings_bottom, tuple(sorted(bands)), tuple(solids),
+                    min(sizes, default=10.0))
+
+
+def _extent(group: ET.Element, ty: float) -> tuple[float, float]:
+    """The vertical extent (top-down) of everything drawn in `group`."""
+    ys: list[float] = []
+    for element in group.iter():
+        tag = element.tag.removeprefix(_NS)
+        if tag in ("polygon", "polyline", "path"):
+            ys += _points(element)[1::2]
+        elif tag == "text":
+            size = float(element.get("font-size", "10"))
+            ys += [float(element.get("y", "0")) - size, float(element.get("y", "0")) + size * 0.3]
+        elif tag == "ellipse":
+            cy, ry = float(element.get("cy", "0")), float(element.get("ry", "0"))
+            ys += [cy - ry, cy + ry]
+    return (ty + min(ys), ty + max(ys)) if ys else (0.0, 0.0)
+
+
+def crop(svg: bytes, geo: Geometry, top: float, bottom: float) -> bytes:
+    """The picture cut to the horizontal strip from `top` to `bottom` (top-down units).
+
+    Groups wholly outside the strip are left out, so the strip costs only what it shows to draw.
+    """
+    ET.register_namespace("", _NS[1:-1])
+    ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
+    root = ET.fromstring(svg)
+    graph = root.find(f"{_NS}g")
+    assert graph is not None
+    ty = _translate(graph)[1]
+    for group in graph.findall(f"{_NS}g"):
+        low, high = _extent(group, ty)
+        if high < top - 1 or low > bottom + 1:
+            graph.remove(group)
+    root.set("width", f"{geo.width:.2f}pt")
+    root.set("height", f"{bottom - top:.2f}pt")
+    root.set("viewBox", f"{geo.min_x:.2f} {geo.min_y + top:.2f} {geo.width:.2f} {bottom - top:.2f}")
+    return ET.tostring(root, encoding="utf-8")

@@ -1,0 +1,55 @@
+"""The report as HTML: our Jinja2 template (autoescaped, strict) filled with plain data."""
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from functools import lru_cache, partial
+from importlib.resources import files
+
+from jinja2 import Environment, StrictUndefined
+from markupsafe import Markup
+
+from ..i18n import label
+from .charts import risk_colour, risk_matrix, stage_bars
+from .context import Context, signed
+from .diagrams import Tile
+from .paper import Paper
+
+DIAGRAMS = (("journey", "report.journey"), ("blueprint", "report.blueprint"))
+
+
+@dataclass(frozen=True)
+class Chart:
+    src: str
+    width: str
+    height: str
+
+
+def _asset(name: str) -> str:
+    return files("blueprint.templates").joinpath(name).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    return Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                       keep_trailing_newline=True)
+
+
+def _chart(svg: str) -> Chart:
+    """An SVG of ours as an `<img>` source, with its size in points as the SVG states it."""
+    width = svg.split('width="', 1)[1].split("pt", 1)[0]
+    height = svg.split('height="', 1)[1].split("pt", 1)[0]
+    return Chart("data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii"), width, height)
+
+
+def render_html(context: Context, tiles: dict[str, list[Tile]], page: Paper) -> str:
+    t = partial(label, context.lang)
+    template = _environment().from_string(_asset("report.html.j2"))
+    return template.render(
+        c=context, t=t, signed=signed, risk_colour=risk_colour,
+        css=Markup(_asset("report.css")),      # our own packaged stylesheet, not user text
+        page_size=page.css_size,
+        diagrams=[(view, heading, tiles[view]) for view, heading in DIAGRAMS],
+        matrix=_chart(risk_matrix(context.fails, t("report.severity"), t("report.likelihood"))),
+        unscored=[fail for fail in context.fails if fail.risk is None],
+        bars=_chart(stage_bars(context.stages, t("report.lead_time"), t("report.value_added"))))
