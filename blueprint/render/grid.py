@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from ..durations import format_duration
 from ..model import Action, Service
 from . import text
-from .theme import FONT_SIZE, HEADING_SIZE, LINE_HEIGHT, MAX_LINES, SMALL_LINE_HEIGHT, SMALL_SIZE
+from .theme import FONT_SIZE, HEADING_SIZE, LINE_HEIGHT, MAX_LINES, SMALL_LINE_HEIGHT
 
 MARGIN = 12.0
 TITLE_W = 124.0             # the lane-title column

@@ -27,10 +27,6 @@ class Route:
     flow: Flow
     points: tuple[Point, ...]                    # a polyline, first at the source box, last at the target box
 
-    @property
-    def straight(self) -> bool:
-        return len(self.points) == 2
-
 
 def _clear(flow: Flow, grid: Grid, steps: list[str], lanes: list[str], column: dict[str, int]) -> bool:
     """Whether `flow` runs along one lane or one column with no box in between."""

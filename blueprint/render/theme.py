@@ -12,7 +12,6 @@ MAX_LINES = 6               # longer action text is cut with an ellipsis
 
 INK = "#263238"
 MUTED = "#607D8B"
-PAGE = "#FFFFFF"
 
 LANE_FILL = {
     LaneKind.EVIDENCE: "#F4EFE6",
