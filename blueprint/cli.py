@@ -334,6 +334,44 @@ def diff(
     raise typer.Exit(0 if result.valid else 1)
 
 
+class Paper(str, Enum):
+    a4 = "a4"
+    a3 = "a3"
+    letter = "letter"
+
+
+@app.command()
+@_errors_to_exit
+def report(
+    file: Annotated[Path, typer.Argument(help="A service file.")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="The report file; .pdf or .html picks the format.")],
+    paper: Annotated[Paper, typer.Option("--paper", help="Paper size.")] = Paper.a4,
+    portrait: Annotated[bool, typer.Option("--portrait", help="Portrait pages (default: landscape).")] = False,
+    date: Annotated[Optional[str], typer.Option(
+        "--date", help="Date for the cover, YYYY-MM-DD (default: from SOURCE_DATE_EPOCH, else none).")] = None,
+) -> None:
+    """Write a workshop report: cover, journey map, blueprint, pain, fail and wait points, metrics,
+    opportunities and every finding. Wide diagrams are split at stage boundaries, never shrunk
+    below 6 pt text. An invalid file prints its findings (exit 1); an existing report is only
+    ever replaced by a complete new one.
+
+    Example:  blueprint report samples/hotel-stay.yaml -o hotel-stay.pdf --paper a3
+    """
+    from .api import check_file
+    from .formats import as_text
+    from .report import format_for, report as make_report
+    from .write import check_target, write_atomic
+
+    fmt = format_for(out)
+    check_target(out)
+    document = check_file(file)
+    if document.service is None:
+        typer.echo(as_text([f for f in document.findings if f.code.startswith("E")]), err=True, nl=False)
+        raise typer.Exit(1)
+    write_atomic(out, make_report(document, fmt, paper.value, portrait, date))
+    typer.echo(f"wrote {out}")
+
+
 def main() -> None:
     """The console-script entry point; standard output on a full disk is exit 2, not a traceback."""
     try:

@@ -72,6 +72,10 @@ _LABELS: dict[str, dict[str, str]] = {
         "report.warning": "warnings",
         "report.info": "info",
         "report.page": "Page",
+        "report.date": "Date",
+        "report.not_scored": "Not in the matrix (no severity or likelihood given)",
+        "report.empty": "None in this service.",
+        "report.whole": "Whole service",
     },
     "zh": {
         "lane.evidence": "有形展示",
@@ -141,6 +145,10 @@ _LABELS: dict[str, dict[str, str]] = {
         "report.warning": "警告",
         "report.info": "提示",
         "report.page": "页",
+        "report.date": "日期",
+        "report.not_scored": "未列入矩阵（未给出严重度或可能性）",
+        "report.empty": "本服务中没有。",
+        "report.whole": "整个服务",
     },
 }
 
