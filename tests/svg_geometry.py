@@ -174,6 +174,8 @@ def check_blueprint(service: object, svg: bytes) -> Picture:
                 x = float(t.get("x", 0))
                 assert x >= rect.left + 1, f"text overflows {ident} on the left"
                 assert 2 * rect.cx - x <= rect.right - 1, f"text overflows {ident} on the right"
+    labels = {i: pic.rect(i) for i in pic.ids("flow.") if i.endswith(".label")}
+    assert overlapping_pairs({**boxes, **labels}, slack=1.0) == [], "a flow label covers an action or a label"
     obstacles = sorted(solid.items(), key=lambda item: item[1].left)
     for ident in pic.classes("flow"):
         if ident.startswith("legend."):

@@ -6,7 +6,7 @@ from ..i18n import label
 from ..model import LaneKind, Service
 from . import text
 from .dot import Canvas, Html, line_height, stack, text_lines
-from .grid import COL_W, GAP, MARGIN, TITLE_W, Grid, layout
+from .grid import BOX_W, COL_W, GAP, MARGIN, PAD_BOTTOM, TITLE_W, Grid, layout
 from .route import Route, routes
 from .legend import draw_legend, legend_items, legend_size, marker
 from .theme import (FAIL, FLOW_COLOR, FLOW_STYLE, FONT_SIZE, HEADING_SIZE, INK, LANE_FILL, LANE_HEAD, LANE_INK,
@@ -119,6 +119,7 @@ def _actions(canvas: Canvas, service: Service, grid: Grid) -> dict[tuple[str, st
 
 
 def _flows(canvas: Canvas, service: Service, grid: Grid, names: dict[tuple[str, str], str]) -> None:
+    placed: list[tuple[float, float, float, float]] = []
     for route in routes(service, grid):
         flow = route.flow
         kind = flow.kind.value
@@ -127,25 +128,48 @@ def _flows(canvas: Canvas, service: Service, grid: Grid, names: dict[tuple[str, 
                         route.points, arrow=ARROW, id=ident, style=FLOW_STYLE[kind], color=FLOW_COLOR[kind],
                         penwidth=1.2, arrowsize=0.7, **{"class": f"flow {kind} {flow.origin.value}"})
         if flow.label:
-            _flow_label(canvas, grid, route, ident, flow.label, FLOW_COLOR[kind])
+            _flow_label(canvas, grid, route, ident, flow.label, FLOW_COLOR[kind], placed)
 
 
-def _flow_label(canvas: Canvas, grid: Grid, route: Route, ident: str, caption: str, color: str) -> None:
-    """The flow's label on its longest piece: centred on a horizontal piece; left of a vertical one, inside
-    a lane band rather than on a lane boundary (where the three lines run)."""
+def _free(x: float, y: float, w: float, h: float, placed: list[tuple[float, float, float, float]]) -> bool:
+    return all(abs(x - px) * 2 >= w + pw + 2 or abs(y - py) * 2 >= h + ph + 1 for px, py, pw, ph in placed)
+
+
+def _flow_label(canvas: Canvas, grid: Grid, route: Route, ident: str, caption: str, color: str,
+                placed: list[tuple[float, float, float, float]]) -> None:
+    """The flow's label by its longest piece, in a strip no box uses: centred on a channel piece or a short
+    gap, else in the lane's bottom strip; beside a vertical piece, just off a lane boundary (never on a line).
+    A label that would cover one placed before moves on to the next free spot."""
     (ax, ay), (bx, by) = max(zip(route.points, route.points[1:]),
                              key=lambda pair: abs(pair[1][0] - pair[0][0]) + abs(pair[1][1] - pair[0][1]))
-    horizontal = abs(bx - ax) >= abs(by - ay)
-    room = max(abs(bx - ax) - 16, 60.0) if horizontal else 84.0
-    lines = text.wrap(caption, min(room, 120.0), SMALL_SIZE, max_lines=2)
-    w = max(text.width(line, SMALL_SIZE) for line in lines) + 6
-    h = len(lines) * line_height(SMALL_SIZE) + 3
-    x, y = (ax + bx) / 2, (ay + by) / 2
-    if not horizontal:
-        x -= w / 2 + 3
-        band = next(((top, bottom) for top, bottom in grid.bands.values() if top <= y <= bottom), (y, y))
+    bands = sorted(grid.bands.values())
+    if abs(bx - ax) >= abs(by - ay):
+        lines = text.wrap(caption, 120.0, SMALL_SIZE, max_lines=2)
+        w, h = _label_size(lines)
+        y = ay
+        band = next(((top, bottom) for top, bottom in bands if top <= y <= bottom), (y, y))
+        if y < band[1] - PAD_BOTTOM and w > abs(bx - ax) - 8:
+            y = band[1] - PAD_BOTTOM / 2
+        middle = (ax + bx) / 2
+        step = w + 4 if bx > ax else -(w + 4)
+        spots = [(middle + k * step, y) for k in range(4)]
+    else:
+        in_column = abs(ax - grid.columns.get(route.flow.source.step, -1.0)) < BOX_W / 2
+        lines = text.wrap(caption, 90.0 if in_column else 120.0, SMALL_SIZE, max_lines=2 if in_column else 1)
+        w, h = _label_size(lines)
         low, high = sorted((ay, by))
-        y = min(max(y, band[0] + h / 2 + 3), band[1] - h / 2 - 3)
-        y = min(max(y, low + h / 2 + 2), high - h / 2 - 2)
+        x = ax - w / 2 - 3
+        # below a boundary (the next lane's top strip; badges sit on its right) beside a column's own
+        # line, above it (the lane's bottom strip) beside a gutter line
+        ys = [top + h / 2 + 2 if in_column else top - h / 2 - 1 for top, _ in bands[1:]]
+        middle = (low + high) / 2
+        fitting = sorted((y for y in ys if low + h / 2 <= y <= high - h / 2), key=lambda y: abs(y - middle))
+        spots = [(x, y) for y in fitting] or [(x, middle)]
+    x, y = next((spot for spot in spots if _free(*spot, w, h, placed)), spots[0])
+    placed.append((x, y, w, h))
     canvas.node(x, y, w, h, id=f"{ident}.label", shape="box", style="filled", color="#FFFFFF00",
                 fillcolor="#FFFFFFDD", label=Html(text_lines(lines, SMALL_SIZE, color)))
+
+
+def _label_size(lines: list[str]) -> tuple[float, float]:
+    return max(text.width(line, SMALL_SIZE) for line in lines) + 6, len(lines) * line_height(SMALL_SIZE) + 3
