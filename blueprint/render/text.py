@@ -51,6 +51,7 @@ def width(text: str, size: float, bold: bool = False) -> float:
 
 
 _ASCII_TOKEN = re.compile(r"[^ ]+ ?| ")
+_NO_LINE_START = frozenset("，。、；：！？）」』》】〉”’・…")   # CJK punctuation stays with the character before it
 
 
 def _tokens(text: str) -> list[str]:
@@ -60,7 +61,9 @@ def _tokens(text: str) -> list[str]:
     tokens: list[str] = []
     current = ""
     for char in text:
-        if unicodedata.east_asian_width(char) in "WF":
+        if char in _NO_LINE_START and tokens and not current:
+            tokens[-1] += char
+        elif unicodedata.east_asian_width(char) in "WF":
             if current:
                 tokens.append(current)
             tokens.append(char)
