@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date as Date, datetime, timezone
 from pathlib import Path
 
@@ -11,8 +12,8 @@ from ..metrics import measure
 from ..model import Service
 from ..rules import flags
 from .context import build_context
-from .diagrams import tiles
-from .paper import PAPERS, paper
+from .diagrams import section
+from .paper import PAPERS, page_for
 from .template import DIAGRAMS, render_html
 
 FORMATS = ("pdf", "html")
@@ -58,14 +59,18 @@ def report(source: Document | Service, fmt: str = "pdf", paper_name: str = "a4",
         service, findings = source.service, source.findings
     else:
         service, findings = source, tuple(sorted(flags(source, "", False), key=lambda f: f.sort_key))
-    page = paper(paper_name, portrait)
+    page = page_for(paper_name, portrait)
     context = build_context(service, measure(service), findings, report_date(date))
-    html = render_html(context, {view: tiles(service, view, page) for view, _ in DIAGRAMS}, page)
-    if fmt == "html":
-        return html.encode("utf-8")
-    from .pdf import html_to_pdf
+    from .pdf import html_to_pdf, preload
 
-    return html_to_pdf(html)
+    # Graphviz runs in subprocesses: the views are drawn side by side while WeasyPrint is imported.
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        loading = pool.submit(preload) if fmt == "pdf" else None
+        drawn = {view: pool.submit(section, service, view, page) for view, _ in DIAGRAMS}
+        html = render_html(context, {view: future.result() for view, future in drawn.items()}, page)
+        if loading is not None:
+            loading.result()
+    return html.encode("utf-8") if fmt == "html" else html_to_pdf(html)
 
 
 def report_pdf(source: Document | Service) -> bytes:

@@ -4,13 +4,19 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass, replace
 
+from ..graphviz import run_dot
 from ..i18n import label
 from ..model import Service, Stage
-from ..render import render
+from ..render import legend_items, render
+from ..render.blueprint_view import GRAPH
+from ..render.dot import Canvas
+from ..render.legend import draw_legend, legend_size
 from .paper import MIN_TEXT_PT, Paper
 from .svgcut import Geometry, crop, geometry
 
 MAX_SCALE = 1.0
+LEGEND_GAP = 3.0        # points between the legend and the first figure (report.css agrees)
+BELOW_BANDS = 4.0       # room kept under the last lane (row) when the legend is cut off
 
 
 @dataclass(frozen=True)
@@ -20,6 +26,14 @@ class Image:
     src: str
     width: float
     height: float
+
+
+@dataclass(frozen=True)
+class Section:
+    """A diagram on paper: its legend (once, above the first figure) and its figures."""
+
+    legend: Image | None
+    tiles: tuple[Tile, ...]
 
 
 @dataclass(frozen=True)
@@ -79,66 +93,91 @@ def _sub_service(service: Service, chunks: list[Chunk]) -> Service:
     return replace(service, stages=stages, flows=flows)
 
 
-def _strips(geo: Geometry, scale: float, room: float) -> list[tuple[float, float]]:
-    """Vertical ranges below the headings, each cut between lanes (rows) and fitting `room` points with the headings."""
+def _legend(service: Service, view: str, page: Paper, scale: float) -> Image | None:
+    """The renderer's legend for the whole `view`, laid out as wide as the page allows."""
+    keys = legend_items(service, view)
+    if not keys:
+        return None
+    width, height = legend_size(keys, service.lang, page.content_width / scale - 8)
+    canvas = Canvas(width + 8, height + 1, {**GRAPH, "pad": 0})
+    canvas.anchor(0, 0)
+    canvas.anchor(canvas.width, canvas.height)
+    draw_legend(canvas, keys, service.lang, 7, 0.5, width)
+    return _image(run_dot(canvas.source("legend"), "svg"), canvas.width, canvas.height, scale)
+
+
+def _strips(geo: Geometry, bottom: float, scale: float, room: float) -> list[tuple[float, float]]:
+    """Vertical ranges down to `bottom`, cut between lanes (rows), each fitting `room` points with the headings."""
     limit = room / scale - geo.header_bottom
-    cuts = [geo.cut_near(bottom) for _, bottom in geo.bands[:-1] if bottom > geo.header_bottom]
+    cuts = [geo.cut_near(edge) for _, edge in geo.bands[:-1] if edge > geo.header_bottom]
     strips: list[tuple[float, float]] = []
-    top = geo.header_bottom
-    previous = top
-    for cut in cuts + [geo.height]:
+    top = previous = geo.header_bottom
+    for cut in cuts + [bottom]:
         if cut - top > limit and previous > top:
             strips.append((top, previous))
             top = previous
         previous = cut
-    strips.append((top, geo.height))
+    strips.append((top, bottom))
     return strips
 
 
+def _body_bottom(geo: Geometry) -> float:
+    """Where the picture ends without its own legend."""
+    return min(geo.height, geo.bands[-1][1] + BELOW_BANDS) if geo.bands else geo.height
+
+
 def _tiles_of(svg: bytes, geo: Geometry, scale: float, room: float) -> list[tuple[Image, ...]]:
-    """One picture when it fits the height, else the headings plus one strip per tile."""
-    if geo.height * scale <= room or not geo.bands:
-        return [(_image(svg, geo.width, geo.height, scale),)]
+    """The part without its own legend: one picture when it fits, else the headings plus one strip per tile."""
+    bottom = _body_bottom(geo)
+    if bottom * scale <= room or not geo.bands:
+        return [(_image(crop(svg, geo, 0, bottom), geo.width, bottom, scale),)]
     head = geo.header_bottom
     tiles = []
-    for index, (top, bottom) in enumerate(_strips(geo, scale, room)):
+    for index, (top, end) in enumerate(_strips(geo, bottom, scale, room)):
         if index == 0:
-            tiles.append((_image(crop(svg, geo, 0, bottom), geo.width, bottom, scale),))
+            tiles.append((_image(crop(svg, geo, 0, end), geo.width, end, scale),))
         else:
             tiles.append((_image(crop(svg, geo, 0, head), geo.width, head, scale),
-                          _image(crop(svg, geo, top, bottom), geo.width, bottom - top, scale)))
+                          _image(crop(svg, geo, top, end), geo.width, end - top, scale)))
     return tiles
 
 
-def _scale(geo: Geometry, page: Paper) -> float:
-    """As large as fits, up to natural size, but never so small that text falls under MIN_TEXT_PT."""
-    fit = min(MAX_SCALE, page.content_width / geo.width, page.figure_height / geo.height)
+def _scale(geo: Geometry, page: Paper, room: float) -> float:
+    """As large as fits `room`, up to natural size, but never so small that text falls under MIN_TEXT_PT."""
+    fit = min(MAX_SCALE, page.content_width / geo.width, room / _body_bottom(geo))
     return max(fit, MIN_TEXT_PT / geo.smallest_font)
 
 
-def tiles(service: Service, view: str, page: Paper) -> list[Tile]:
-    """The figures showing `view` of `service` on `page`, in order."""
+def _parts(service: Service, view: str, page: Paper, whole: bytes,
+           geo: Geometry) -> list[tuple[bytes, Geometry, list[Chunk]]]:
+    """The pictures to place: the whole one when it fits the width, else one per group of stages (or steps)."""
+    floor = MIN_TEXT_PT / geo.smallest_font
+    if geo.width * floor <= page.content_width + 0.5:
+        return [(whole, geo, [(stage, False) for stage in service.stages])]
+    pitch, fixed = geo.pitch_and_fixed()
+    per_part = max(1, int((page.content_width / floor - fixed) // pitch))
+    while True:
+        parts = []
+        for chunks in _chunks(service, per_part):
+            svg = render(_sub_service(service, chunks), view, "svg")
+            part_geo = geometry(svg)
+            if part_geo.width * floor > page.content_width + 0.5 and per_part > 1:
+                break           # wider than estimated: pack again, one column fewer
+            parts.append((svg, part_geo, chunks))
+        else:
+            return parts
+        per_part -= 1
+
+
+def section(service: Service, view: str, page: Paper) -> Section:
+    """`view` of `service` laid out on `page`: its legend and its figures, in order."""
     whole = render(service, view, "svg")
     geo = geometry(whole)
-    floor = MIN_TEXT_PT / geo.smallest_font
-    if geo.width * _scale(geo, page) <= page.content_width + 0.5:
-        parts = [(whole, geo, [(stage, False) for stage in service.stages])]
-    else:
-        pitch, fixed = geo.pitch_and_fixed()
-        packing = max(floor, min(MAX_SCALE, page.figure_height / geo.height))
-        per_part = max(1, int((page.content_width / packing - fixed) // pitch))
-        parts = []
-        while not parts:
-            for chunks in _chunks(service, per_part):
-                svg = render(_sub_service(service, chunks), view, "svg")
-                part_geo = geometry(svg)
-                if part_geo.width * floor > page.content_width + 0.5 and per_part > 1:
-                    per_part -= 1       # wider than the estimate: pack again, one column fewer
-                    parts = []
-                    break
-                parts.append((svg, part_geo, chunks))
-    figures = [(images, [stage.title for stage, _ in chunks])
-               for svg, part_geo, chunks in parts
-               for images in _tiles_of(svg, part_geo, _scale(part_geo, page), page.figure_height)]
-    return [Tile(images, tuple(titles), number, len(figures))
-            for number, (images, titles) in enumerate(figures, start=1)]
+    legend = _legend(service, view, page, MIN_TEXT_PT / geo.smallest_font)
+    figures: list[tuple[tuple[Image, ...], list[str]]] = []
+    for svg, part_geo, chunks in _parts(service, view, page, whole, geo):
+        room = page.figure_height - (legend.height + LEGEND_GAP if legend and not figures else 0)
+        figures += [(images, [stage.title for stage, _ in chunks])
+                    for images in _tiles_of(svg, part_geo, _scale(part_geo, page, room), room)]
+    return Section(legend, tuple(Tile(images, tuple(titles), number, len(figures))
+                                 for number, (images, titles) in enumerate(figures, start=1)))

@@ -36,7 +36,7 @@ class Paper:
         return self.height - MARGIN_TOP - MARGIN_BOTTOM - FIGURE_CHROME
 
 
-def paper(name: str = "a4", portrait: bool = False) -> Paper:
+def page_for(name: str = "a4", portrait: bool = False) -> Paper:
     """The page for `name` (a4, a3, letter), landscape unless `portrait`."""
     short, long = PAPERS[name]
     return Paper(name, short, long) if portrait else Paper(name, long, short)

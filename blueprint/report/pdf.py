@@ -5,6 +5,14 @@ from ..findings import UsageError
 from .fetcher import make_fetcher
 
 
+def preload() -> None:
+    """Import WeasyPrint (most of a second) ahead of use, e.g. in a thread while the diagrams are drawn."""
+    try:
+        import weasyprint  # noqa: F401
+    except OSError:
+        pass                    # html_to_pdf says why
+
+
 def html_to_pdf(html: str) -> bytes:
     """The PDF of `html`; every fetch goes through the allow-list; no attachments."""
     try:

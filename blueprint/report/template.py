@@ -12,7 +12,7 @@ from markupsafe import Markup
 from ..i18n import label
 from .charts import risk_colour, risk_matrix, stage_bars
 from .context import Context, signed
-from .diagrams import Tile
+from .diagrams import Section
 from .paper import Paper
 
 DIAGRAMS = (("journey", "report.journey"), ("blueprint", "report.blueprint"))
@@ -42,14 +42,14 @@ def _chart(svg: str) -> Chart:
     return Chart("data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii"), width, height)
 
 
-def render_html(context: Context, tiles: dict[str, list[Tile]], page: Paper) -> str:
+def render_html(context: Context, sections: dict[str, Section], page: Paper) -> str:
     t = partial(label, context.lang)
     template = _environment().from_string(_asset("report.html.j2"))
     return template.render(
         c=context, t=t, signed=signed, risk_colour=risk_colour,
         css=Markup(_asset("report.css")),      # our own packaged stylesheet, not user text
         page_size=page.css_size,
-        diagrams=[(view, heading, tiles[view]) for view, heading in DIAGRAMS],
+        diagrams=[(view, heading, sections[view]) for view, heading in DIAGRAMS],
         matrix=_chart(risk_matrix(context.fails, t("report.severity"), t("report.likelihood"))),
         unscored=[fail for fail in context.fails if fail.risk is None],
         bars=_chart(stage_bars(context.stages, t("report.lead_time"), t("report.value_added"))))
