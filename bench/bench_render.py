@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from blueprint.api import load_service  # noqa: E402
 from blueprint.render import dot_source  # noqa: E402
 
-REPEAT = 3
+REPEAT = 5
 LANES = """lanes:
   - {id: evidence, title: Physical evidence, kind: evidence}
   - {id: customer, title: Customer, kind: customer}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from .text import FONT, clean
 
@@ -16,6 +17,7 @@ class Html(str):
     """A Graphviz HTML-like label body, already escaped; written between < and >."""
 
 
+@lru_cache(maxsize=65536)
 def num(value: float) -> str:
     """A number as DOT wants it: at most two decimals, no trailing zeros."""
     rounded = round(value, 2)
