@@ -7,7 +7,7 @@ from typing import Any
 from ..i18n import label
 from ..model import LaneKind, Service, Step
 from . import text
-from .dot import Canvas, Html, smooth, stack, text_lines
+from .dot import Canvas, Html, line_height, smooth, stack, text_lines
 from .legend import draw_legend, legend_items, legend_size
 from .theme import (EMOTION_COLOR, FONT_SIZE, HEADING_SIZE, INK, LINE_HEIGHT, MUTED, OPPORTUNITY, PAIN,
                     SMALL_SIZE, STAGE_FILL, STEP_FILL)
@@ -39,7 +39,8 @@ def _bullets(notes: tuple[str, ...]) -> list[list[str]]:
 
 
 def _bullet_table(items: list[list[str]], ink: str) -> str:
-    rows = "".join(f'<TR><TD VALIGN="TOP">{text_lines(["•"], FONT_SIZE - 0.5, ink)}</TD>'
+    bullet = f'<FONT POINT-SIZE="{FONT_SIZE - 0.5:g}" COLOR="{ink}">•</FONT>'
+    rows = "".join(f'<TR><TD VALIGN="TOP" HEIGHT="{line_height(FONT_SIZE - 0.5):g}">{bullet}</TD>'
                    f'<TD ALIGN="LEFT" BALIGN="LEFT">{text_lines(lines, FONT_SIZE - 0.5, ink, align="LEFT")}</TD></TR>'
                    for lines in items)
     return f'<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1">{rows}</TABLE>'
