@@ -14,7 +14,7 @@ from blueprint.api import load_service
 from blueprint.findings import UsageError
 from blueprint.model import Service
 from blueprint.render import FORMATS, VIEWS, dot_source, legend_items, render, sub_service
-from support import SAMPLES, check_yaml
+from support import MINIMAL, SAMPLES, check_yaml
 from svg_geometry import Picture, check_blueprint, png_size
 
 EXAMPLE = """\
@@ -308,3 +308,35 @@ def test_too_large_stops_with_a_clear_error() -> None:
     svc = service(generated(1001, lanes=2, per_stage=50))
     with pytest.raises(UsageError, match="split by stage"):
         dot_source(svc, "blueprint")
+
+
+SPARSE = """\
+blueprint: 1
+title: Sparse
+lang: zh
+stages:
+  - id: only
+    title: A stage whose title is far too long to fit over a single narrow column of the blueprint at all
+    steps:
+      - id: empty
+        title: No actions at all
+      - id: evidence-only
+        actions:
+          evidence: A sign
+      - id: backstage-only
+        actions:
+          backstage: Something hidden
+        pain: [one, two, three]
+        wait: 5m
+"""
+
+
+@pytest.mark.parametrize("text", [MINIMAL, SPARSE], ids=["minimal", "sparse"])
+def test_minimal_and_sparse_services(text: str, tmp_path: Path) -> None:
+    from test_render_journey import check_journey
+
+    svc = service(text)
+    check_blueprint(svc, render(svc, "blueprint", "svg"))
+    check_journey(svc, render(svc, "journey", "svg"))
+    for view in VIEWS:
+        png_size(render(svc, view, "png"))
