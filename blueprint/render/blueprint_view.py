@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from ..durations import format_duration
 from ..i18n import label
-from ..model import LaneKind, Service
+from ..model import FlowKind, FlowOrigin, LaneKind, Service
 from . import text
-from .dot import Canvas, Html, line_height, stack, text_lines
+from .dot import Canvas, Html, attributes, line_height, stack, text_lines
 from .grid import BOX_W, COL_W, GAP, MARGIN, PAD_BOTTOM, TITLE_W, Grid, layout
 from .route import Route, routes
 from .legend import draw_legend, legend_items, legend_size, marker
@@ -97,19 +97,20 @@ def _actions(canvas: Canvas, service: Service, grid: Grid) -> dict[tuple[str, st
     """Draws the action boxes and their fail badges; returns the node name of each (step, lane)."""
     names = {}
     kinds = {lane.id: lane.kind for lane in service.lanes}
+    presets = {kind: attributes({
+        **({"shape": "note", "style": "filled", "fillcolor": "#FFFDF7"} if kind is LaneKind.EVIDENCE else
+           {"shape": "box", "style": "rounded,filled", "fillcolor": "#FFFFFF"}),
+        "color": LANE_INK[kind], "penwidth": 1.2, "class": f"action {kind}"}) for kind in LaneKind}
     for step in service.steps:
         for action in step.actions:
             box = grid.boxes[step.id, action.lane]
             body = grid.texts[step.id, action.lane]
             kind = kinds[action.lane]
-            evidence = kind is LaneKind.EVIDENCE
-            html = text_lines(body.lines, FONT_SIZE, INK, italic=evidence)
+            html = text_lines(body.lines, FONT_SIZE, INK, italic=kind is LaneKind.EVIDENCE)
             if body.duration:
                 html = stack(html, text_lines([body.duration], SMALL_SIZE - 0.5, MUTED))
-            style = {"shape": "note", "style": "filled", "fillcolor": "#FFFDF7"} if evidence else \
-                {"shape": "box", "style": "rounded,filled", "fillcolor": "#FFFFFF"}
-            names[step.id, action.lane] = canvas.node(box.x, box.y, box.w, box.h, id=f"a.{step.id}.{action.lane}", color=LANE_INK[kind],
-                        penwidth=1.2, label=Html(html), **style, **{"class": f"action {kind}"})
+            names[step.id, action.lane] = canvas.node(box.x, box.y, box.w, box.h, presets[kind],
+                                                      id=f"a.{step.id}.{action.lane}", label=Html(html))
             if action.fail:
                 risk = action.fail.risk
                 note = str(risk) if risk is not None else ""
@@ -120,15 +121,16 @@ def _actions(canvas: Canvas, service: Service, grid: Grid) -> dict[tuple[str, st
 
 def _flows(canvas: Canvas, service: Service, grid: Grid, names: dict[tuple[str, str], str]) -> None:
     placed: list[tuple[float, float, float, float]] = []
+    presets = {(kind, origin): attributes({
+        "style": FLOW_STYLE[kind.value], "color": FLOW_COLOR[kind.value], "penwidth": 1.2, "arrowsize": 0.7,
+        "class": f"flow {kind.value} {origin.value}"}) for kind in FlowKind for origin in FlowOrigin}
     for route in routes(service, grid):
         flow = route.flow
-        kind = flow.kind.value
         ident = f"flow.{route.index}"
         canvas.polyline(names[flow.source.step, flow.source.lane], names[flow.target.step, flow.target.lane],
-                        route.points, arrow=ARROW, id=ident, style=FLOW_STYLE[kind], color=FLOW_COLOR[kind],
-                        penwidth=1.2, arrowsize=0.7, **{"class": f"flow {kind} {flow.origin.value}"})
+                        route.points, ARROW, presets[flow.kind, flow.origin], id=ident)
         if flow.label:
-            _flow_label(canvas, grid, route, ident, flow.label, FLOW_COLOR[kind], placed)
+            _flow_label(canvas, grid, route, ident, flow.label, FLOW_COLOR[flow.kind.value], placed)
 
 
 def _free(x: float, y: float, w: float, h: float, placed: list[tuple[float, float, float, float]]) -> bool:

@@ -110,21 +110,24 @@ class Canvas:
             attrs["lp"] = self.pos(lx, ly)
         self._clusters.append(f"subgraph {name} {{ graph [{attributes({'id': id, 'bb': bb, **attrs})}]; }}")
 
-    def node(self, x: float, y: float, w: float, h: float, **attrs: object) -> str:
-        """A node of fixed size `w`×`h` centred at (`x`, `y`); returns its generated name."""
+    def node(self, x: float, y: float, w: float, h: float, preset: str = "", **attrs: object) -> str:
+        """A node of fixed size `w`×`h` centred at (`x`, `y`), with the attributes `attrs` and the
+        already written ones `preset` (shared by many nodes); returns its generated name."""
         self._count += 1
         name = f"n{self._count}"
+        extra = f", {preset}" if preset else ""
         self._nodes.append(f'{name} [pos="{num(x)},{num(self.height - y)}!", width={round(w / 72, 4)}, '
-                           f"height={round(h / 72, 4)}, {attributes(attrs)}];")
+                           f"height={round(h / 72, 4)}, {attributes(attrs)}{extra}];")
         return name
 
     def anchor(self, x: float, y: float) -> str:
         """An invisible point: an end for a fixed line, or a corner that keeps the bounding box."""
         return self.node(x, y, 0.01, 0.01, shape="point", style="invis")
 
-    def edge(self, tail: str, head: str, **attrs: object) -> None:
-        """An edge Graphviz routes (unless `attrs` carries its `pos`)."""
-        self._edges.append(f"{tail} -> {head} [{attributes(attrs)}];")
+    def edge(self, tail: str, head: str, preset: str = "", **attrs: object) -> None:
+        """An edge Graphviz routes (unless `attrs` carries its `pos`); `preset` as for nodes."""
+        extra = f", {preset}" if preset else ""
+        self._edges.append(f"{tail} -> {head} [{attributes(attrs)}{extra}];")
 
     def curve(self, points: Sequence[Point], **attrs: object) -> None:
         """A fixed Bézier path (3n+1 points) between two invisible ends; never re-routed."""
@@ -133,7 +136,8 @@ class Canvas:
         spline = " ".join(self.pos(x, y) for x, y in points)
         self.edge(tail, head, pos=spline, dir="none", **attrs)
 
-    def polyline(self, tail: str, head: str, points: Sequence[Point], arrow: float = 0.0, **attrs: object) -> None:
+    def polyline(self, tail: str, head: str, points: Sequence[Point], arrow: float = 0.0, preset: str = "",
+                 **attrs: object) -> None:
         """A fixed edge `tail` -> `head` along straight pieces through `points`, an arrowhead `arrow` long at the end."""
         pts = list(points)
         if arrow:
@@ -148,9 +152,9 @@ class Canvas:
             spline += [f"{num(ax)},{num(height - ay)}", here, here]
         text = " ".join(spline)
         if arrow:
-            self.edge(tail, head, pos=f"e,{self.pos(*points[-1])} {text}", **attrs)
+            self.edge(tail, head, preset, pos=f"e,{self.pos(*points[-1])} {text}", **attrs)
         else:
-            self.edge(tail, head, pos=text, dir="none", **attrs)
+            self.edge(tail, head, preset, pos=text, dir="none", **attrs)
 
     def rule(self, a: Point, b: Point, **attrs: object) -> None:
         """A fixed straight line between two invisible ends, no arrowhead."""
