@@ -13,7 +13,7 @@ import yaml
 from blueprint.api import load_service
 from blueprint.findings import UsageError
 from blueprint.model import Service
-from blueprint.render import FORMATS, VIEWS, dot_source, legend_items, render, sub_service
+from blueprint.render import FORMATS, VIEWS, dot_source, legend_items, render, split_stages, sub_service
 from support import MINIMAL, SAMPLES, check_yaml
 from svg_geometry import Picture, check_blueprint, png_size
 
@@ -340,3 +340,18 @@ def test_minimal_and_sparse_services(text: str, tmp_path: Path) -> None:
     check_journey(svc, render(svc, "journey", "svg"))
     for view in VIEWS:
         png_size(render(svc, view, "png"))
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_split_stages_gives_parts_no_wider_than_asked(view: str) -> None:
+    svc = load_service(SAMPLES / "hotel-stay.yaml")
+    whole = float(Picture(render(svc, view, "svg")).root.get("width", "0").removesuffix("pt"))
+    limit = whole / 2
+    parts = split_stages(svc, limit, view)
+    assert len(parts) >= 2 and [s for part in parts for s in part] == [stage.id for stage in svc.stages]
+    for part in parts:
+        pic = Picture(render(svc, view, "svg", stages=part))
+        width = float(pic.root.get("width", "0").removesuffix("pt"))
+        assert width <= limit + 0.5 or len(part) == 1
+        if view == "blueprint":
+            assert all(f"lanetitle.{lane.id}" in pic.groups for lane in svc.lanes)

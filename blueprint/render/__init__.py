@@ -9,7 +9,7 @@ from ..model import Service
 from .blueprint_view import blueprint_dot
 from .journey_view import journey_dot
 from .legend import legend_items
-from .subset import sub_service
+from .subset import split_stages, sub_service
 
 VIEWS = ("blueprint", "journey")
 FORMATS = ("svg", "png", "pdf", "dot")
@@ -19,7 +19,7 @@ PNG_MAX_PX = 32767          # cairo's bitmap limit
 PNG_DPI = 96.0
 PNG_MIN_DPI = 24.0
 
-__all__ = ["FORMATS", "VIEWS", "dot_source", "legend_items", "render", "sub_service"]
+__all__ = ["FORMATS", "VIEWS", "dot_source", "legend_items", "render", "split_stages", "sub_service"]
 
 
 def dot_source(service: Service, view: str, stages: tuple[str, ...] | None = None) -> str:

@@ -13,8 +13,7 @@ from .theme import (FAIL, FLOW_COLOR, FLOW_STYLE, FONT_SIZE, HEADING_SIZE, INK, 
                     LINE_COLOR, LINE_STYLE, MUTED, PAIN, SMALL_SIZE, STAGE_FILL, STEP_FILL, WAIT, WAIT_OVER)
 
 ARROW = 7.0
-GRAPH = {"layout": "nop2", "outputorder": "edgesfirst",
-         "bgcolor": "#FFFFFF", "pad": 0.15}
+GRAPH = {"layout": "nop2", "outputorder": "edgesfirst", "bgcolor": "#FFFFFF"}
 
 
 def blueprint_dot(service: Service) -> str:

@@ -7,6 +7,7 @@ from functools import lru_cache
 from .text import FONT, clean
 
 Point = tuple[float, float]
+PAD_INCHES = 0.15          # Graphviz's margin around the picture
 
 
 _ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\\": "&#92;&#92;",
@@ -164,7 +165,7 @@ class Canvas:
         """The whole DOT text."""
         bb = f"0,0,{num(self.width)},{num(self.height)}"
         head = [f"digraph {quote(name)} {{",
-                f"graph [{attributes({**self._graph, 'fontname': FONT, 'bb': bb})}];",
+                f"graph [{attributes({**self._graph, 'pad': PAD_INCHES, 'fontname': FONT, 'bb': bb})}];",
                 f"node [{attributes({'fontname': FONT, 'fixedsize': 'true', 'margin': 0})}];",
                 f"edge [{attributes({'fontname': FONT})}];"]
         return "\n".join([*head, *self._clusters, *self._nodes, *self._edges, "}", ""])

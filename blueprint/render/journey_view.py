@@ -20,7 +20,7 @@ TEXT_W = CELL_W - 14
 LEVEL = 26.0                # emotion curve: height of one step of emotion
 EMOTION_H = LEVEL * 4 + 44
 MAX_CELL_LINES = 10
-GRAPH = {"layout": "nop2", "outputorder": "edgesfirst", "bgcolor": "#FFFFFF", "pad": 0.15}
+GRAPH = {"layout": "nop2", "outputorder": "edgesfirst", "bgcolor": "#FFFFFF"}
 ROW_FILL = ("#FAFAFA", "#FFFFFF")
 
 

@@ -5,6 +5,7 @@ from dataclasses import replace
 
 from ..findings import UsageError
 from ..model import Service
+from .dot import PAD_INCHES
 
 
 def sub_service(service: Service, stages: tuple[str, ...] | list[str]) -> Service:
@@ -20,3 +21,26 @@ def sub_service(service: Service, stages: tuple[str, ...] | list[str]) -> Servic
     steps = {step.id for stage in kept for step in stage.steps}
     flows = tuple(flow for flow in service.flows if flow.source.step in steps and flow.target.step in steps)
     return replace(service, stages=kept, flows=flows)
+
+
+def split_stages(service: Service, max_width: float, view: str = "blueprint") -> list[tuple[str, ...]]:
+    """The stages grouped, in order, into parts whose `view` is at most `max_width` points wide (a stage
+    wider than that alone is a part of its own); pass each part to `render(..., stages=part)`."""
+    from . import grid, journey_view
+
+    pad = 2 * 72 * PAD_INCHES
+    if view == "blueprint":
+        fixed, column = pad + 2 * grid.MARGIN + grid.TITLE_W + 2 * grid.EDGE, grid.COL_W
+    else:
+        fixed, column = pad + 2 * journey_view.MARGIN + journey_view.HEAD_W, journey_view.COL_W
+    parts: list[tuple[str, ...]] = []
+    width = fixed
+    for stage in service.stages:
+        extra = column * len(stage.steps)
+        if parts and width + extra <= max_width:
+            parts[-1] += (stage.id,)
+            width += extra
+        else:
+            parts.append((stage.id,))
+            width = fixed + extra
+    return parts
