@@ -355,3 +355,9 @@ def test_split_stages_gives_parts_no_wider_than_asked(view: str) -> None:
         assert width <= limit + 0.5 or len(part) == 1
         if view == "blueprint":
             assert all(f"lanetitle.{lane.id}" in pic.groups for lane in svc.lanes)
+
+
+def test_an_absurdly_long_id_is_a_clear_error_not_a_graphviz_failure() -> None:
+    svc = service(MINIMAL.replace("id: enter", "id: " + "a" * 20000))
+    with pytest.raises(UsageError, match="too long to draw"):
+        render(svc, "blueprint", "svg")

@@ -15,6 +15,7 @@ VIEWS = ("blueprint", "journey")
 FORMATS = ("svg", "png", "pdf", "dot")
 MAX_STEPS = 1000            # beyond this one page is unreadable and Graphviz's routing too costly
 MAX_CELLS = 12000           # steps x lanes
+MAX_ID = 1000               # Graphviz refuses quoted strings over 16,384 bytes; ids become element ids
 PNG_MAX_PX = 32767          # cairo's bitmap limit
 PNG_DPI = 96.0
 PNG_MIN_DPI = 24.0
@@ -28,6 +29,11 @@ def dot_source(service: Service, view: str, stages: tuple[str, ...] | None = Non
         raise UsageError(f"unknown view {view!r}; choose one of {', '.join(VIEWS)}")
     if stages:
         service = sub_service(service, stages)
+    ids = [lane.id for lane in service.lanes] + [stage.id for stage in service.stages] + \
+        [step.id for step in service.steps]
+    long = next((ident for ident in ids if len(ident) > MAX_ID), None)
+    if long is not None:
+        raise UsageError(f"id {long[:40]}… is too long to draw ({len(long)} characters; at most {MAX_ID})")
     steps = len(service.steps)
     if steps > MAX_STEPS or steps * len(service.lanes) > MAX_CELLS:
         raise UsageError(f"{steps} steps in {len(service.lanes)} lanes is too large for one page; "
