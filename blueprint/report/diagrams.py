@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import math
 from dataclasses import dataclass, replace
 
 from ..graphviz import run_dot
@@ -56,7 +57,7 @@ class Tile:
 
 def _image(svg: bytes, width: float, height: float, scale: float) -> Image:
     src = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
-    return Image(src, round(width * scale, 2), round(height * scale, 2))
+    return Image(src, math.ceil(width * scale * 100) / 100, math.ceil(height * scale * 100) / 100)
 
 
 Chunk = tuple[Stage, bool]       # a stage (perhaps only some of its steps), and whether it goes on from a part before
