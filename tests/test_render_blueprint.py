@@ -8,6 +8,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 import yaml
 
 from blueprint.api import load_service
@@ -361,3 +363,14 @@ def test_an_absurdly_long_id_is_a_clear_error_not_a_graphviz_failure() -> None:
     svc = service(MINIMAL.replace("id: enter", "id: " + "a" * 20000))
     with pytest.raises(UsageError, match="too long to draw"):
         render(svc, "blueprint", "svg")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.text(min_size=0, max_size=300), min_size=4, max_size=4))
+def test_any_text_renders_well_formed_and_inside_its_box(texts: list[str]) -> None:
+    svc = service()
+    step = svc.stages[1].steps[1]
+    actions = tuple(replace(a, text=t) for a, t in zip(step.actions, texts))
+    stage = replace(svc.stages[1], title=texts[0], steps=(svc.stages[1].steps[0], replace(step, actions=actions)))
+    svc = replace(svc, stages=(svc.stages[0], stage))
+    check_blueprint(svc, render(svc, "blueprint", "svg"))

@@ -50,7 +50,7 @@ def text_lines(lines: Sequence[str], size: float, color: str = "#222222", bold: 
                italic: bool = False, align: str = "CENTER") -> str:
     """Lines of user text as an HTML-like label fragment, one font for all, one table row per line."""
     cells = []
-    for line in lines:
+    for line in lines or [""]:
         body = escape(line) or " "
         if bold:
             body = f"<B>{body}</B>"

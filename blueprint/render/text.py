@@ -15,7 +15,7 @@ FONT_FILES = {
     True: ("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
            "/usr/share/fonts/noto-cjk/NotoSansCJK-Bold.ttc"),
 }
-MISSING = 1000         # advance (per 1000) of a character the font lacks: another font draws it, about an em
+MISSING = 1400         # advance (per 1000) of a character the font lacks: a fallback font or a hex box draws it
 ELLIPSIS = "…"
 SAFETY = 1.04          # measured width is scaled up a little: renderers differ by rounding and kerning
 MAX_CHARS = 2000       # longer text is cut before it is measured at all
