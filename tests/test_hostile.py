@@ -210,6 +210,19 @@ def _generated(tmp_path: Path, steps: int) -> Path:
     return path
 
 
+def test_checking_scales_linearly_to_ten_thousand_steps(tmp_path: Path) -> None:
+    """A guard against slow-downs: FORMAT's target is 2 s for `check`; see bench/bench_check.py for figures."""
+    seconds = {}
+    for steps in (1_000, 10_000):
+        raw = _generated(tmp_path, steps).read_bytes()
+        started = time.process_time()
+        document = check_bytes(raw, "big.yaml")
+        seconds[steps] = time.process_time() - started
+        assert document.valid and len(document.service.steps) == steps
+    assert seconds[10_000] < 4.0
+    assert seconds[10_000] < 15 * seconds[1_000]
+
+
 def test_too_many_steps_for_one_page_is_a_clear_refusal(tmp_path: Path) -> None:
     result = run_cli("render", _generated(tmp_path, 1001), "-o", tmp_path / "out", timeout=60)
     assert result.returncode == 2 and "Traceback" not in result.stderr
