@@ -30,6 +30,14 @@ def check_journey(svc: Service, svg: bytes) -> Picture:
             assert (f"{kind}.{step.id}" in pic.groups) == bool(present), f"{kind}.{step.id}"
             if present:
                 assert abs(pic.rect(f"{kind}.{step.id}").cx - x) < 1
+    for ident in pic.ids("touchpoint.") + pic.ids("action.") + pic.ids("thinks.") + pic.ids("step.") + \
+            pic.ids("pain.") + pic.ids("opportunity."):
+        rect = pic.rect(ident)
+        for t in pic.texts(ident):
+            x = float(t.get("x", 0))
+            assert x >= rect.left + 1, f"text overflows {ident} on the left"
+            if not ident.startswith(("pain.", "opportunity.")):
+                assert 2 * rect.cx - x <= rect.right - 1, f"text overflows {ident} on the right"
     points = [(step, pic.rect(f"emotion.{step.id}")) for step in steps if step.emotion is not None]
     assert {i.removeprefix("emotion.") for i in pic.ids("emotion.")} - {"zero"} - {
         i.removeprefix("emotion.") for i in pic.ids("emotion.curve")} == {step.id for step, _ in points}
