@@ -49,11 +49,11 @@ def _lanes(canvas: Canvas, service: Service, grid: Grid) -> None:
         name = line.name.value
         canvas.rule((0, y), (canvas.width, y), id=f"line.{name}", style=LINE_STYLE[name], color=LINE_COLOR,
                     penwidth=1.6, **{"class": f"line {name}"})
-        caption = text.wrap(label(service.lang, f"line.{name}"), TITLE_W - 12, SMALL_SIZE - 0.5, max_lines=2)
-        w = max(text.width(part, SMALL_SIZE - 0.5) for part in caption) + 10
-        canvas.node(head_x / 2 + MARGIN / 2, y, w, 6 + 10 * len(caption), id=f"line.{name}.label", shape="box",
+        caption = text.wrap(label(service.lang, f"line.{name}"), TITLE_W - 12, SMALL_SIZE, max_lines=2)
+        w = max(text.width(part, SMALL_SIZE) for part in caption) + 10
+        canvas.node(head_x / 2 + MARGIN / 2, y, w, 4 + line_height(SMALL_SIZE) * len(caption), id=f"line.{name}.label", shape="box",
                     style="rounded,filled", fillcolor="#FFFFFF", color=LINE_COLOR, penwidth=0.8,
-                    label=Html(text_lines(caption, SMALL_SIZE - 0.5, LINE_COLOR)))
+                    label=Html(text_lines(caption, SMALL_SIZE, LINE_COLOR)))
     first, last = grid.bands[service.lanes[0].id][0], grid.bands[service.lanes[-1].id][1]
     for stage in service.stages[1:]:
         x = grid.columns[stage.steps[0].id] - COL_W / 2
@@ -85,7 +85,7 @@ def _headings(canvas: Canvas, service: Service, grid: Grid) -> None:
             items.append(("W", format_duration(step.wait.expected_s), color, f"wait.{step.id}", "box"))
         if step.pains:
             items.append(("P", str(len(step.pains)) if len(step.pains) > 1 else "", PAIN, f"pain.{step.id}", "circle"))
-        widths = [max(18.0, text.width(f"{a} {b}".strip(), SMALL_SIZE + 0.5, True) + 12) for a, b, *_ in items]
+        widths = [max(18.0, text.width(f"{a} {b}".strip(), SMALL_SIZE, True) + 12) for a, b, *_ in items]
         x = grid.columns[step.id] - (sum(widths) + 8 * (len(widths) - 1)) / 2
         for (letter, note, color, ident, shape), w in zip(items, widths):
             marker(canvas, x + w / 2, y, letter, color, note, id=ident, shape=shape)
@@ -107,13 +107,13 @@ def _actions(canvas: Canvas, service: Service, grid: Grid) -> dict[tuple[str, st
             kind = kinds[action.lane]
             html = text_lines(body.lines, FONT_SIZE, INK, italic=kind is LaneKind.EVIDENCE)
             if body.duration:
-                html = stack(html, text_lines([body.duration], SMALL_SIZE - 0.5, MUTED))
+                html = stack(html, text_lines([body.duration], SMALL_SIZE, MUTED))
             names[step.id, action.lane] = canvas.node(box.x, box.y, box.w, box.h, presets[kind],
                                                       id=f"a.{step.id}.{action.lane}", label=Html(html))
             if action.fail:
                 risk = action.fail.risk
                 note = str(risk) if risk is not None else ""
-                w = max(18.0, text.width(f"F {note}".strip(), SMALL_SIZE + 0.5, True) + 12)
+                w = max(18.0, text.width(f"F {note}".strip(), SMALL_SIZE, True) + 12)
                 marker(canvas, box.right - w / 2, box.top - 12, "F", FAIL, note, id=f"fail.{step.id}.{action.lane}")
     return names
 

@@ -9,7 +9,7 @@ from ..model import LaneKind, Service, Step
 from . import text
 from .dot import Canvas, Html, line_height, smooth, stack, text_lines
 from .legend import draw_legend, legend_items, legend_size
-from .theme import (EMOTION_COLOR, FONT_SIZE, HEADING_SIZE, INK, LINE_HEIGHT, MUTED, OPPORTUNITY, PAIN,
+from .theme import (EMOTION_COLOR, FONT_SIZE, HEADING_SIZE, INK, LINE_HEIGHT, MUTED, NOTE_SIZE, OPPORTUNITY, PAIN,
                     SMALL_SIZE, STAGE_FILL, STEP_FILL)
 
 MARGIN = 12.0
@@ -29,7 +29,7 @@ def _bullets(notes: tuple[str, ...]) -> list[list[str]]:
     items: list[list[str]] = []
     budget = MAX_CELL_LINES
     for note in notes:
-        wrapped = text.wrap(note, TEXT_W - 10, FONT_SIZE - 0.5, max_lines=min(4, budget))
+        wrapped = text.wrap(note, TEXT_W - 10, NOTE_SIZE, max_lines=min(4, budget))
         if budget <= 0:
             items[-1][-1] = items[-1][-1].rstrip(text.ELLIPSIS) + text.ELLIPSIS
             break
@@ -39,9 +39,9 @@ def _bullets(notes: tuple[str, ...]) -> list[list[str]]:
 
 
 def _bullet_table(items: list[list[str]], ink: str) -> str:
-    bullet = f'<FONT POINT-SIZE="{FONT_SIZE - 0.5:g}" COLOR="{ink}">•</FONT>'
-    rows = "".join(f'<TR><TD VALIGN="TOP" HEIGHT="{line_height(FONT_SIZE - 0.5):g}">{bullet}</TD>'
-                   f'<TD ALIGN="LEFT" BALIGN="LEFT">{text_lines(lines, FONT_SIZE - 0.5, ink, align="LEFT")}</TD></TR>'
+    bullet = f'<FONT POINT-SIZE="{NOTE_SIZE:g}" COLOR="{ink}">•</FONT>'
+    rows = "".join(f'<TR><TD VALIGN="TOP" HEIGHT="{line_height(NOTE_SIZE):g}">{bullet}</TD>'
+                   f'<TD ALIGN="LEFT" BALIGN="LEFT">{text_lines(lines, NOTE_SIZE, ink, align="LEFT")}</TD></TR>'
                    for lines in items)
     return f'<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1">{rows}</TABLE>'
 
@@ -187,7 +187,7 @@ def _emotion(canvas: Canvas, service: Service, columns: dict[str, float], top: f
     for score in (2, 1, 0, -1, -2):
         sign = "+" if score > 0 else ("−" if score < 0 else "")
         canvas.node(MARGIN + HEAD_W + 10, zero - score * LEVEL, 16, 12, shape="plaintext",
-                    label=Html(text_lines([f"{sign}{abs(score)}"], SMALL_SIZE - 0.5, MUTED)))
+                    label=Html(text_lines([f"{sign}{abs(score)}"], SMALL_SIZE, MUTED)))
     points = [(columns[s.id], zero - s.emotion * LEVEL, s) for s in service.steps if s.emotion is not None]
     spline = smooth((x, y) for x, y, _ in points)
     for piece in range(len(points) - 1):

@@ -39,7 +39,7 @@ def legend_items(service: Service, view: str) -> tuple[str, ...]:
 
 
 def _text_w(lang: str, key: str) -> float:
-    return text.width(label(lang, key), SMALL_SIZE + 0.5)
+    return text.width(label(lang, key), SMALL_SIZE)
 
 
 def legend_size(keys: tuple[str, ...], lang: str, max_w: float) -> tuple[float, float]:
@@ -78,7 +78,7 @@ def draw_legend(canvas: Canvas, keys: tuple[str, ...], lang: str, x: float, y: f
                 _symbol(canvas, key, left + SYMBOL_W / 2, cy)
                 text_w = _text_w(lang, key)
                 canvas.node(left + SYMBOL_W + 6 + text_w / 2, cy, text_w, 14, shape="plaintext",
-                            label=Html(text_lines([label(lang, key)], SMALL_SIZE + 0.5, INK)))
+                            label=Html(text_lines([label(lang, key)], SMALL_SIZE, INK)))
             left += item_w
 
 
@@ -86,9 +86,9 @@ def marker(canvas: Canvas, x: float, y: float, letter: str, color: str, note: st
            id: str | None = None, shape: str = "ellipse") -> float:
     """A filled marker with a white letter (and a short note), centred at (`x`, `y`); returns its width."""
     caption = f"{letter} {note}" if note else letter
-    w = max(18.0, text.width(caption, SMALL_SIZE + 0.5, bold=True) + 12)
+    w = max(18.0, text.width(caption, SMALL_SIZE, bold=True) + 12)
     canvas.node(x, y, w, 18, id=id, shape=shape, style="filled,rounded", fillcolor=color, color=color,
-                label=Html(text_lines([caption], SMALL_SIZE + 0.5, "#FFFFFF", bold=True)))
+                label=Html(text_lines([caption], SMALL_SIZE, "#FFFFFF", bold=True)))
     return w
 
 
@@ -104,7 +104,7 @@ def _symbol(canvas: Canvas, key: str, x: float, y: float) -> None:
         marker(canvas, x, y, "P", PAIN, id=ident, shape="circle")
     elif key == "legend.duration":
         canvas.node(x, y, SYMBOL_W, 14, id=ident, shape="plaintext",
-                    label=Html(text_lines(["5m"], SMALL_SIZE - 0.5, MUTED)))
+                    label=Html(text_lines(["5m"], SMALL_SIZE, MUTED)))
     elif key == "legend.emotion":
         for i, score in enumerate((-2, 0, 2)):
             canvas.node(x - 11 + 11 * i, y, 9, 9, shape="circle", style="filled",

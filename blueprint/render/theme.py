@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from ..model import LaneKind
 
-FONT_SIZE = 10.0
-SMALL_SIZE = 8.0
+FONT_SIZE = 10.0            # Graphviz reads HTML POINT-SIZE as a whole number: keep sizes whole
+SMALL_SIZE = 8.0            # the smallest text drawn
+NOTE_SIZE = 9.0             # pain points and opportunities
 LINE_HEIGHT = 14.0          # per line of FONT_SIZE text (dot.line_height)
 SMALL_LINE_HEIGHT = 11.0
 HEADING_SIZE = 11.0
