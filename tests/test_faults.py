@@ -210,3 +210,15 @@ def test_an_unchanged_output_is_not_rewritten(tmp_path: Path) -> None:
     assert run_cli("render", SOURCE, "-f", "dot", "-o", tmp_path).returncode == 0
     after = target.stat()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+
+
+@pytest.mark.parametrize("error", ["ZeroDivisionError()", "PermissionError(13, 'denied')"])
+def test_a_real_bug_still_shows_its_traceback(error: str) -> None:
+    script = (f"import sys\nimport blueprint.api\n"
+              f"def broken(*args, **kwargs):\n    raise {error}\n"
+              f"blueprint.api.check_file = broken\n"
+              f"from blueprint.cli import main\nsys.argv = ['blueprint', 'check', {str(SOURCE)!r}]\nmain()\n")
+    result = subprocess.run([str(BLUEPRINT.parent / "python"), "-c", script], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 1
+    assert "Traceback" in result.stderr and error.split("(")[0] in result.stderr
