@@ -5,6 +5,7 @@ import json
 import os
 import signal
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -177,8 +178,9 @@ def make_outputs(job: Job, options: Options) -> Made:
             data.append(_report_maker()(document))
     except BlueprintError as error:
         return Made(job.name, None, f"{job.source}: {error}", error.exit_code)
-    except Exception as error:  # a bug drawing one file must not stop the others; it is reported, exit 1
-        return Made(job.name, None, f"{job.source}: internal error: {type(error).__name__}: {error}", 1)
+    except Exception:  # a bug drawing one file must not stop the others; its traceback is shown, exit 1
+        return Made(job.name, None, f"{job.source}: internal error (a bug in blueprint, please report it):\n"
+                    + traceback.format_exc(), 1)
     return Made(job.name, tuple(data))
 
 
