@@ -5,6 +5,7 @@ The default run is short; a long session: BLUEPRINT_FUZZ_EXAMPLES=10000 .venv/bi
 from __future__ import annotations
 
 import copy
+import json
 import math
 import os
 import re
@@ -17,8 +18,14 @@ from hypothesis import strategies as st
 
 from blueprint.api import Document, check_bytes
 from blueprint.findings import CODES
-from blueprint.metrics import measure
+from blueprint.diff import as_json as diff_json
+from blueprint.diff import as_text as diff_text
+from blueprint.diff import diff_documents
+from blueprint.export_mermaid import journey_mermaid
+from blueprint.formats import render_findings
+from blueprint.metrics import measure, metrics_json
 from blueprint.render import render
+from blueprint.tables import metrics_table
 
 EXAMPLES = int(os.environ.get("BLUEPRINT_FUZZ_EXAMPLES", "200"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
@@ -134,9 +141,11 @@ wrong_values = st.one_of(st.none(), st.booleans(), st.integers(-10**30, 10**30),
 
 
 @st.composite
-def near_valid(draw: st.DrawFn) -> dict[str, Any]:
-    """A valid service with a few mutations: wrong types, missing or unknown keys, bad ids, dangling refs, cycles."""
-    service = copy.deepcopy(draw(services()))
+def near_valid(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A valid service and a copy with a few mutations: wrong types, missing or unknown keys, bad ids, dangling
+    references, cycles."""
+    original = draw(services())
+    service = copy.deepcopy(original)
     for _ in range(draw(st.integers(1, 3))):
         paths = [path for path in _paths(service) if path]
         path = draw(st.sampled_from(paths))
@@ -163,7 +172,7 @@ def near_valid(draw: st.DrawFn) -> dict[str, Any]:
             steps_now[-1]["id"] = steps_now[0]["id"]
         elif mutation == "unknown-lane" and steps_now and isinstance(steps_now[0].get("actions"), dict):
             steps_now[0]["actions"][draw(ids)] = draw(texts)
-    return service
+    return original, service
 
 
 def _dump(service: dict[str, Any]) -> bytes:
@@ -175,6 +184,9 @@ def _assert_well_reported(document: Document) -> None:
     for finding in document.findings:
         assert finding.code in CODES and finding.line >= 1 and finding.column >= 1
         assert _FINDING.match(str(finding)), str(finding)
+    for fmt in ("json", "sarif"):
+        json.loads(render_findings(document.findings, fmt))
+    assert render_findings(document.findings, "github").count("\n") == len(document.findings)
 
 
 @FUZZ
@@ -191,12 +203,22 @@ def test_valid_services_check_clean_and_their_metrics_add_up(service: dict[str, 
     ratio = metrics.value_added_ratio
     assert (ratio is None) == (metrics.lead_time_s == 0) and (ratio is None or 0 <= ratio <= 1)
     assert len(metrics.steps) == len(document.service.steps)
+    assert json.loads(json.dumps(metrics_json(metrics)))["lead_time_s"] >= 0
+    assert metrics_table(document.service, metrics)
+    assert journey_mermaid(document.service, "fuzz.yaml").startswith("journey")
 
 
 @FUZZ
 @given(near_valid())
-def test_near_valid_services_never_raise(service: dict[str, Any]) -> None:
-    _assert_well_reported(check_bytes(_dump(service), "fuzz.yaml"))
+def test_near_valid_services_never_raise(pair: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    original, mutated = (check_bytes(_dump(service), "fuzz.yaml") for service in pair)
+    _assert_well_reported(mutated)
+    difference = diff_documents(original, mutated)
+    json.loads(diff_json(difference))
+    diff_text(difference)
+    same = diff_documents(original, original)
+    assert not same.added and not same.resolved and not any((same.sections or {}).values())
+    assert all(change["delta"] in (0, None) for change in (same.metrics or {}).values())
 
 
 @FUZZ
