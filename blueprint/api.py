@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .findings import BlueprintError, Finding, Severity, UsageError
-from .loader import load_bytes
+from .loader import MAX_BYTES, load_bytes
 from .metrics import Metrics, measure
 from .model import Service
 from .rules import flags
@@ -67,9 +67,13 @@ def _check(raw: bytes, file: str, strict: bool) -> Document:
 
 
 def read_source(path: Path) -> bytes:
-    """A file's bytes, or a usage error (exit 2) that says why not."""
+    """A file's bytes, or a usage error (exit 2) that says why not.
+
+    At most one byte past the size cap is read: a bigger file (or /dev/zero) is refused, never read whole.
+    """
     try:
-        return path.read_bytes()
+        with path.open("rb") as handle:
+            return handle.read(MAX_BYTES + 1)
     except IsADirectoryError:
         raise UsageError("is a directory", file=str(path)) from None
     except FileNotFoundError:

@@ -323,7 +323,7 @@ def load_bytes(raw: bytes, file: str) -> Loaded:
     """Decode and parse a file's bytes."""
     if len(raw) > MAX_BYTES:
         return Loaded(None, Locations(), [Finding(
-            file, 1, 1, "E004", f"the file is {len(raw) / 2**20:.1f} MB; the limit is {MAX_BYTES // 2**20} MB")])
+            file, 1, 1, "E004", f"the file is over the size limit of {MAX_BYTES // 2**20} MB")])
     try:
         text = decode(raw)
     except UnicodeDecodeError as exc:

@@ -236,7 +236,13 @@ def test_a_file_over_the_size_cap_is_refused(tmp_path: Path) -> None:
     path.write_bytes(b"blueprint: 1\n" + b"# padding\n" * (MAX_BYTES // 10 + 1))
     result = run_cli("check", path)
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert result.stdout.startswith(f"{path}:1:1: E004 the file is 10.0 MB; the limit is 10 MB")
+    assert result.stdout.startswith(f"{path}:1:1: E004 the file is over the size limit of 10 MB")
+
+
+def test_an_endless_input_is_refused_without_reading_it_all() -> None:
+    result = run_cli("check", "/dev/zero", timeout=30)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stdout.startswith("/dev/zero:1:1: E004 the file is over the size limit of 10 MB")
 
 
 def _generated(tmp_path: Path, steps: int) -> Path:
