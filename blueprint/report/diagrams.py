@@ -104,7 +104,10 @@ def _legend(service: Service, view: str, page: Paper, scale: float) -> Image | N
     canvas.anchor(0, 0)
     canvas.anchor(canvas.width, canvas.height)
     draw_legend(canvas, keys, service.lang, 7, 0.5, width)
-    return _image(run_dot(canvas.source("legend"), "svg"), canvas.width, canvas.height, scale)
+    svg = run_dot(canvas.source("legend"), "svg")
+    drawn = geometry(svg)  # Graphviz's margin makes the picture larger than the canvas, and rounds its size
+    return _image(crop(svg, drawn, 0, drawn.height), drawn.width, drawn.height,
+                  max(scale, MIN_TEXT_PT / drawn.smallest_font))
 
 
 def _strips(geo: Geometry, bottom: float, scale: float, room: float) -> list[tuple[float, float]]:
