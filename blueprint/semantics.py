@@ -10,7 +10,7 @@ from .loader import Locations, Path
 from .model import (Action, Endpoint, FailPoint, Flow, FlowKind, FlowOrigin, Lane, LaneKind, Line,
                     LineName, Loc, Note, Persona, Service, Stage, Step, Touchpoint, Wait)
 from .schema import ActionSpec, LaneSpec, ServiceSpec, StepSpec
-from .validate import Validated, suggest
+from .validate import Suggester, Validated
 
 _LINE_PHRASE = {LineName.INTERACTION: "the line of interaction", LineName.VISIBILITY: "the line of visibility",
                 LineName.INTERNAL: "the line of internal interaction"}
@@ -23,6 +23,7 @@ class _Builder:
     locations: Locations
     file: str
     findings: list[Finding] = field(default_factory=list)
+    hint: Suggester = field(default_factory=Suggester)
 
     def loc(self, path: Path) -> Loc:
         if self.validated.index_map:  # only after salvage did list items move
@@ -138,7 +139,7 @@ class _Builder:
             a_path = path + ("actions", lane_id)
             if lane_id not in lane_order:
                 if not self.ghost(lane_id):
-                    self.error("E102", f"unknown lane '{lane_id}'" + suggest(lane_id, lane_order),
+                    self.error("E102", f"unknown lane '{lane_id}'" + self.hint(lane_id, lane_order),
                                self.key_loc(a_path), step=spec.id, lane=lane_id)
                 continue
             actions.append(self.action(action, a_path, spec.id, lanes[lane_order[lane_id]]))
@@ -176,7 +177,7 @@ class _Builder:
         channels = self.spec.channels
         if channel is not None and channels is not None and channel not in channels:
             self.error("E004", f"channel '{channel}' is not one of channels ({', '.join(channels)})"
-                       + suggest(channel, channels), self.loc(path + ("touchpoint", "channel")), step=spec.id)
+                       + self.hint(channel, channels), self.loc(path + ("touchpoint", "channel")), step=spec.id)
         return Touchpoint(spec.touchpoint.name, channel, self.loc(path + ("touchpoint",)))
 
     def wait(self, spec: StepSpec, path: Path) -> Wait | None:
@@ -200,7 +201,7 @@ class _Builder:
         for code, value in self.spec.rules.items():
             path: Path = ("rules", code)
             if code not in FLAG_CODES:
-                self.error("E003", f"unknown rule '{code}'" + suggest(code, FLAG_CODES), self.key_loc(path))
+                self.error("E003", f"unknown rule '{code}'" + self.hint(code, FLAG_CODES), self.key_loc(path))
             elif value != "off" and CODES[code].threshold is None:
                 self.error("E004", f"rule {code} has no threshold; it takes only 'off'", self.loc(path))
             else:
@@ -214,7 +215,7 @@ class _Builder:
         step = steps.get(step_id)
         if step is None:
             if not self.ghost(step_id):
-                self.error("E103", f"reference '{ref}' names no step" + suggest(step_id, steps), loc, step=None)
+                self.error("E103", f"reference '{ref}' names no step" + self.hint(step_id, steps), loc, step=None)
             return None
         if not lane_id:
             kinds = {lane.id: lane.kind for lane in lanes}
@@ -228,7 +229,7 @@ class _Builder:
             if not self.ghost(lane_id):
                 known = {lane.id for lane in lanes}
                 hint = (f"step '{step_id}' has no action in lane '{lane_id}'" if lane_id in known
-                        else f"there is no lane '{lane_id}'" + suggest(lane_id, known))
+                        else f"there is no lane '{lane_id}'" + self.hint(lane_id, known))
                 self.error("E103", f"reference '{ref}' points to nothing: {hint}", loc, step=step_id, lane=lane_id)
             return None
         return Endpoint(step_id, lane_id)

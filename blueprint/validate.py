@@ -18,14 +18,33 @@ from .schema import ID_PATTERN, LANE_ENTRY_TAGS, PART_NAMES, ServiceSpec
 
 _CODE_BY_TYPE = {"extra_forbidden": "E003", "missing": "E005", "version": "E010", "duration_range": "E107"}
 _MAX_SALVAGE_ROUNDS = 8
+_MAX_HINTS = 200
+_MAX_CHOICES = 2000
 _TAGS = set(LANE_ENTRY_TAGS)
 _INSTANCE_OF = re.compile(r"Input should be a valid dictionary or instance of (\w+)")
 
 
 def suggest(word: str, choices: typing.Iterable[str]) -> str:
-    """A ' (did you mean 'x'?)' hint when one choice is close to `word`."""
-    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    """A ' (did you mean 'x'?)' hint when one choice is close to `word` (none among too many choices)."""
+    candidates = sorted(choices)
+    if len(candidates) > _MAX_CHOICES:
+        return ""
+    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+class Suggester:
+    """`suggest` for one file, at most _MAX_HINTS times: difflib is slow, and a file with 100,000 misspelt
+    keys or references would otherwise take minutes for hints nobody reads."""
+
+    def __init__(self) -> None:
+        self.left = _MAX_HINTS
+
+    def __call__(self, word: str, choices: typing.Iterable[str]) -> str:
+        if self.left <= 0:
+            return ""
+        self.left -= 1
+        return suggest(word, choices)
 
 
 def unwrap(annotation: Any) -> Any:
@@ -131,7 +150,7 @@ def _path_order(path: Path) -> tuple[int, tuple[tuple[int, int, str], ...]]:
     return len(path), tuple((0, part, "") if isinstance(part, int) else (1, 0, part) for part in path)
 
 
-def _finding(file: str, data: Any, locations: Locations, error: Any) -> Finding:
+def _finding(file: str, data: Any, locations: Locations, error: Any, hint: Suggester) -> Finding:
     kind = error["type"]
     code = _CODE_BY_TYPE.get(kind, "E004")
     path = _data_path(data, error["loc"])
@@ -141,7 +160,7 @@ def _finding(file: str, data: Any, locations: Locations, error: Any) -> Finding:
         model = model_at(data, path[:-1])
         allowed = fields_of(model) if model else {}
         where = f" in {PART_NAMES[model.__name__]}" if model and model is not ServiceSpec else ""
-        message = f"unknown key '{key}'{where}" + suggest(key, allowed)
+        message = f"unknown key '{key}'{where}" + hint(key, allowed)
         loc = locations.key(path)
     elif kind == "missing":
         key = str(error["loc"][-1])
@@ -199,22 +218,27 @@ def _prune(data: Any, errors: list[Any], pruned_ids: set[str], index_map: dict[P
         elif error["type"] == "missing" or len(path) != 1:
             return False  # a required top-level key: nothing sensible is left to check
         doomed.add(path)
-    # deepest and last first, so a deletion never shifts a path still to delete
-    for path in sorted(doomed, key=_path_order, reverse=True):
+    by_parent: dict[Path, list[str | int]] = {}
+    for path in doomed:
+        by_parent.setdefault(path[:-1], []).append(path[-1])
+    # deepest first, so a deletion never shifts a path still to delete; each list is rebuilt once
+    # (deleting items one by one would be quadratic in a long list of bad items)
+    for parent_path in sorted(by_parent, key=_path_order, reverse=True):
         parent = data
-        for part in path[:-1]:
+        for part in parent_path:
             parent = parent[part]
-        last = path[-1]
-        if isinstance(parent, dict) and last in parent:
-            removed = parent.pop(last)
-        elif isinstance(parent, list) and isinstance(last, int) and last < len(parent):
-            kept = index_map.setdefault(_original(index_map, path[:-1]), list(range(len(parent))))
-            removed = parent.pop(last)
-            del kept[last]
+        lasts = by_parent[parent_path]
+        if isinstance(parent, dict) and all(last in parent for last in lasts):
+            removed = [parent.pop(last) for last in lasts]
+        elif isinstance(parent, list) and all(isinstance(last, int) and last < len(parent) for last in lasts):
+            drop = set(lasts)
+            kept = index_map.setdefault(_original(index_map, parent_path), list(range(len(parent))))
+            removed = [item for index, item in enumerate(parent) if index in drop]
+            parent[:] = [item for index, item in enumerate(parent) if index not in drop]
+            kept[:] = [original for index, original in enumerate(kept) if index not in drop]
         else:
             return False
-        if isinstance(removed, dict) and isinstance(removed.get("id"), str):
-            pruned_ids.add(removed["id"])
+        pruned_ids.update(item["id"] for item in removed if isinstance(item, dict) and isinstance(item.get("id"), str))
     return True
 
 
@@ -231,7 +255,8 @@ def validate(data: Any, locations: Locations, file: str) -> Validated:
         return Validated(ServiceSpec.model_validate(data), [])
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
-    findings = [_finding(file, data, locations, error) for error in errors]
+    hint = Suggester()
+    findings = [_finding(file, data, locations, error, hint) for error in errors]
     salvaged = _salvage(data, errors)
     return Validated(salvaged[0], findings, salvaged[1], salvaged[2])
 

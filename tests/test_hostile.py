@@ -270,6 +270,26 @@ def test_checking_scales_linearly_to_ten_thousand_steps(tmp_path: Path) -> None:
     assert seconds[10_000] < 15 * seconds[1_000]
 
 
+_STAGE = "blueprint: 1\ntitle: x\nstages:\n  - id: s\n    title: S\n    steps:\n"
+_FLOODS = {
+    "unknown-keys": ("blueprint: 1\ntitle: x\nstages: [{id: s, title: S, steps: [{id: a}]}]\n"
+                     + "".join(f"key{i}: v\n" for i in range(50_000)), "E003", 50_000),
+    "bad-duplicate-steps": (_STAGE + "      - {id: a, emotion: 9}\n" * 50_000, "E004", 50_000),
+    "dangling-references": (_STAGE + "".join(f"      - {{id: s{i}, actions: {{customer: x}}}}\n" for i in range(2_000))
+                            + "flows:\n" + "".join(f"  - {{from: s1, to: t{i}}}\n" for i in range(20_000)),
+                            "E103", 20_000),
+}
+
+
+@pytest.mark.parametrize("name", _FLOODS)
+def test_a_flood_of_errors_is_reported_in_bounded_time(name: str) -> None:
+    text, code, count = _FLOODS[name]
+    started = time.process_time()
+    document = check_bytes(text.encode("utf-8"), f"{name}.yaml")
+    assert time.process_time() - started < 5.0
+    assert sum(finding.code == code for finding in document.findings) == count
+
+
 def test_too_many_steps_for_one_page_is_a_clear_refusal(tmp_path: Path) -> None:
     result = run_cli("render", _generated(tmp_path, 1001), "-o", tmp_path / "out", timeout=60)
     assert result.returncode == 2 and "Traceback" not in result.stderr
