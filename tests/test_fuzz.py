@@ -166,10 +166,10 @@ def near_valid(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
         elif mutation == "dangling":
             service["flows"] = [{"from": draw(ids), "to": f"{draw(ids)}.{draw(ids)}"}]
         elif mutation == "cycle" and steps_now:
-            first, last = steps_now[0]["id"], steps_now[-1]["id"]
+            first, last = steps_now[0].get("id"), steps_now[-1].get("id")
             service["flows"] = [{"from": first, "to": last}, {"from": last, "to": first}]
         elif mutation == "duplicate-id" and len(steps_now) > 1:
-            steps_now[-1]["id"] = steps_now[0]["id"]
+            steps_now[-1]["id"] = steps_now[0].get("id")
         elif mutation == "unknown-lane" and steps_now and isinstance(steps_now[0].get("actions"), dict):
             steps_now[0]["actions"][draw(ids)] = draw(texts)
     return original, service
