@@ -33,7 +33,10 @@ def summary(findings: Sequence[Finding], files: int) -> str:
 
 
 def as_json(findings: Sequence[Finding]) -> str:
-    return json.dumps([finding.as_json() for finding in findings], ensure_ascii=False, indent=2) + "\n"
+    """One JSON array, a finding per line (json's indenting encoder is pure Python: slow for big files)."""
+    if not findings:
+        return "[]\n"
+    return "[\n" + ",\n".join(json.dumps(f.as_json(), ensure_ascii=False) for f in findings) + "\n]\n"
 
 
 def _escape_data(text: str) -> str:
