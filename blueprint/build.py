@@ -17,7 +17,7 @@ from .api import Document, check_bytes, find_service_files, read_source
 from .findings import BlueprintError, Severity, UsageError
 from .formats import as_text
 from .manifest import Entry, Manifest, Output, inside, is_current, remove_output, sha256
-from .outputs import FORMATS, VIEWS, output_names, plan_outputs
+from .outputs import FORMATS, VIEWS, output_names, plan_outputs, render_outputs
 from .progress import Progress
 from .write import write_atomic
 
@@ -167,8 +167,6 @@ def _report_maker() -> Callable[[Document], bytes]:
 
 def make_outputs(job: Job, options: Options) -> Made:
     """Check and draw one source (in a worker process or in-process); writes nothing."""
-    from .outputs import render_outputs
-
     document = check_bytes(job.raw, str(job.source))
     if document.service is None:
         return Made(job.name, None, as_text([f for f in document.findings if f.severity is Severity.ERROR]), 1)

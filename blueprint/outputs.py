@@ -6,9 +6,9 @@ from pathlib import Path
 
 from .findings import UsageError
 from .model import Service
+from .render import FORMATS, VIEWS, render
 
-VIEWS = ("blueprint", "journey")
-FORMATS = ("svg", "png", "pdf", "dot")
+__all__ = ["FORMATS", "VIEWS", "output_names", "plan_outputs", "render_outputs"]
 
 
 def output_names(source: Path, views: Sequence[str], formats: Sequence[str]) -> list[str]:
@@ -38,6 +38,4 @@ def plan_outputs(sources: Iterable[Path], folder: Path | None, views: Sequence[s
 
 def render_outputs(service: Service, views: Sequence[str], formats: Sequence[str]) -> list[bytes]:
     """The bytes of each view in each format, in `output_names` order."""
-    from .render import render
-
     return [render(service, view, fmt) for view in views for fmt in formats]
