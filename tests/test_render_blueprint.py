@@ -15,7 +15,8 @@ import yaml
 from blueprint.api import load_service
 from blueprint.findings import UsageError
 from blueprint.model import Service
-from blueprint.render import FORMATS, VIEWS, dot_source, legend_items, render, split_stages, sub_service
+from blueprint.render import (FORMATS, VIEWS, dot_source, legend_items, render, split_stages, sub_service,
+                              tidy_svg)
 from support import MINIMAL, SAMPLES, check_yaml
 from svg_geometry import Picture, check_blueprint, png_size
 
@@ -172,7 +173,12 @@ def test_dot_output_renders_the_same_picture_with_plain_dot(tmp_path: Path) -> N
     source = tmp_path / "b.dot"
     source.write_bytes(render(svc, "blueprint", "dot"))
     plain = subprocess.run([shutil.which("dot") or "dot", "-Tsvg", str(source)], capture_output=True, check=True)
-    assert plain.stdout == render(svc, "blueprint", "svg")
+    assert tidy_svg(plain.stdout) == render(svc, "blueprint", "svg")
+
+
+def test_ids_are_written_as_format_md_spells_them() -> None:
+    svg = render(load_service(Path(__file__).parent / "fixtures" / "format-example.yaml"), "blueprint", "svg").decode()
+    assert 'id="stage.check-in"' in svg and "&#45;" not in svg
 
 
 def test_node_names_are_generated_never_user_text() -> None:
