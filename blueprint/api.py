@@ -9,7 +9,6 @@ from pathlib import Path
 
 from .findings import BlueprintError, Finding, Severity, UsageError
 from .loader import MAX_BYTES, load_bytes
-from .metrics import Metrics, measure
 from .model import Service
 from .rules import flags
 from .semantics import build_service
@@ -30,6 +29,11 @@ class Document:
     @property
     def valid(self) -> bool:
         return self.service is not None
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        """The findings that make the file invalid (E codes)."""
+        return tuple(f for f in self.findings if f.code.startswith("E"))
 
     def fails(self, strict: bool) -> bool:
         """Whether this file makes a run fail: an invalid file, or under --strict any warning."""
@@ -90,7 +94,7 @@ def load_service(path: Path | str) -> Service:
     """The service in a valid file; raises BlueprintError at the first error otherwise."""
     document = check_file(Path(path))
     if document.service is None:
-        first = next(f for f in document.findings if f.code.startswith("E"))
+        first = document.errors[0]
         raise BlueprintError(first.message, first.file, first.line, first.column, first.code)
     return document.service
 
@@ -129,7 +133,3 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
         else:
             result.append(path)
     return result
-
-
-def metrics_of(service: Service) -> Metrics:
-    return measure(service)

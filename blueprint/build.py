@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 
 from . import __version__
 from .api import Document, check_bytes, find_service_files, read_source
-from .findings import BlueprintError, Severity, UsageError
+from .findings import BlueprintError, UsageError
 from .formats import as_text
 from .manifest import Entry, Manifest, Output, inside, is_current, remove_output, sha256
 from .outputs import FORMATS, VIEWS, output_names, plan_outputs, render_outputs
@@ -169,7 +169,7 @@ def make_outputs(job: Job, options: Options) -> Made:
     """Check and draw one source (in a worker process or in-process); writes nothing."""
     document = check_bytes(job.raw, str(job.source))
     if document.service is None:
-        return Made(job.name, None, as_text([f for f in document.findings if f.severity is Severity.ERROR]), 1)
+        return Made(job.name, None, as_text(document.errors), 1)
     try:
         data = render_outputs(document.service, VIEWS, options.formats)
         if options.report:

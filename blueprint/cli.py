@@ -9,12 +9,15 @@ import sys
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Optional, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
 
 import typer
 
 from . import __version__
 from .findings import BlueprintError, UsageError
+
+if TYPE_CHECKING:
+    from .api import Document
 
 app = typer.Typer(
     help="Service blueprints and customer journey maps from one YAML file: check, measure, draw, report.",
@@ -38,6 +41,20 @@ def _errors_to_exit(command: F) -> F:
             typer.echo("blueprint: interrupted", err=True)
             raise typer.Exit(130) from None
     return wrapper  # type: ignore[return-value]
+
+
+def _print_errors(document: Document) -> None:
+    """An invalid file's errors on stderr, as `check` prints them."""
+    from .formats import as_text
+
+    typer.echo(as_text(document.errors), err=True, nl=False)
+
+
+def _exit_if_invalid(document: Document) -> None:
+    """Exit 1 with the errors when the checked file is invalid."""
+    if document.service is None:
+        _print_errors(document)
+        raise typer.Exit(1)
 
 
 def _colour() -> bool:
@@ -112,14 +129,11 @@ def metrics(
     Example:  blueprint metrics samples/hotel-stay.yaml --format json
     """
     from .api import check_file
-    from .formats import as_text
     from .metrics import measure, metrics_json
     from .tables import metrics_table
 
     document = check_file(file)
-    if document.service is None:
-        typer.echo(as_text([f for f in document.findings if f.code.startswith("E")]), err=True, nl=False)
-        raise typer.Exit(1)
+    _exit_if_invalid(document)
     measured = measure(document.service)
     if format is TextOrJson.json:
         typer.echo(json.dumps(metrics_json(measured), ensure_ascii=False, indent=2))
@@ -188,7 +202,6 @@ def render(
     Example:  blueprint render samples/hotel-stay.yaml -f png -o out/
     """
     from .api import check_file
-    from .formats import as_text
     from .outputs import VIEWS, plan_outputs, render_outputs
     from .write import write_atomic
 
@@ -200,7 +213,7 @@ def render(
     for source, targets in plan.items():
         document = check_file(source)
         if document.service is None:
-            typer.echo(as_text([f for f in document.findings if f.code.startswith("E")]), err=True, nl=False)
+            _print_errors(document)
             failed = True
             continue
         for target, data in zip(targets, render_outputs(document.service, views, (format.value,))):
@@ -292,13 +305,10 @@ def export(
     """
     from .api import check_file
     from .export_mermaid import journey_mermaid
-    from .formats import as_text
     from .write import write_atomic
 
     document = check_file(file)
-    if document.service is None:
-        typer.echo(as_text([f for f in document.findings if f.code.startswith("E")]), err=True, nl=False)
-        raise typer.Exit(1)
+    _exit_if_invalid(document)
     text = journey_mermaid(document.service, str(file))
     if out is None:
         typer.echo(text, nl=False)
@@ -358,16 +368,13 @@ def report(
     Example:  blueprint report samples/hotel-stay.yaml -o hotel-stay.pdf --paper a3
     """
     from .api import check_file
-    from .formats import as_text
     from .report import format_for, report as make_report
     from .write import check_target, write_atomic
 
     fmt = format_for(out)
     check_target(out)
     document = check_file(file)
-    if document.service is None:
-        typer.echo(as_text([f for f in document.findings if f.code.startswith("E")]), err=True, nl=False)
-        raise typer.Exit(1)
+    _exit_if_invalid(document)
     write_atomic(out, make_report(document, fmt, paper.value, portrait, date))
     typer.echo(f"wrote {out}")
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from .findings import UsageError
 from .model import Service
 from .render import FORMATS, VIEWS, render
+from .write import check_target
 
 __all__ = ["FORMATS", "VIEWS", "output_names", "plan_outputs", "render_outputs"]
 
@@ -29,8 +30,7 @@ def plan_outputs(sources: Iterable[Path], folder: Path | None, views: Sequence[s
             other = claimed.get(target.resolve())
             if other is not None and other != source:
                 raise UsageError(f"both {other} and {source} would write this file", file=str(target))
-            if target.is_dir() and not target.is_symlink():
-                raise UsageError("output path is a directory", file=str(target))
+            check_target(target)
             claimed[target.resolve()] = source
         plan[source] = targets
     return plan
