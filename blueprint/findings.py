@@ -1,7 +1,7 @@
 """Findings (errors and design flags), their codes, and the one error root."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -74,9 +74,6 @@ class Finding:
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.file, self.line, self.column, self.code, self.message)
 
-    def with_file(self, file: str) -> Finding:
-        return replace(self, file=file)
-
     def as_json(self) -> dict[str, object]:
         return {
             "file": self.file, "line": self.line, "column": self.column, "code": self.code,
@@ -100,9 +97,6 @@ class BlueprintError(Exception):
         self.column = column
         self.code = code
         self.exit_code = exit_code
-
-    def as_finding(self) -> Finding:
-        return Finding(self.file, self.line, self.column, self.code, self.message)
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}: " if self.file else ""

@@ -174,7 +174,7 @@ def test_big_sample_split_at_stage_boundaries_and_legible(tmp_path: Path) -> Non
         assert width <= 841.89 - 2 * 12 * 72 / 25.4 + 0.5
     # every part repeats the lane titles, and every stage starts a part (no stage begins mid-page)
     for stage in document.service.stages:
-        assert any(caption.startswith(f"<h2>Service blueprint</h2>") and stage.title in caption
+        assert any(caption.startswith("<h2>Service blueprint</h2>") and stage.title in caption
                    for caption in re.findall(r"<figcaption>(?:<span[^>]*>[^<]*</span>)?(.*?)</figcaption>", html))
     pdf = make(tmp_path, source, "big.pdf")
     pages = int(info(pdf)["Pages"])

@@ -95,10 +95,6 @@ class Canvas:
         self._edges: list[str] = []
         self._count = 0
 
-    def _name(self) -> str:
-        self._count += 1
-        return f"n{self._count}"
-
     def pos(self, x: float, y: float) -> str:
         return f"{num(x)},{num(self.height - y)}"
 
