@@ -5,7 +5,7 @@ import math
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, GetJsonSchemaHandler,
-                      Tag, WithJsonSchema)
+                      Tag, WithJsonSchema, model_validator)
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
@@ -65,6 +65,11 @@ RuleValue = Annotated[float | str, BeforeValidator(_rule_value),
                       WithJsonSchema({"anyOf": [{"const": "off"}, {"type": "number"}]})]
 
 
+def _empty(factory: type[list[Any]] | type[dict[str, Any]]) -> Any:
+    """An empty default made fresh for each model (pydantic deep-copies a shared `[]` every time: slow)."""
+    return Field(default_factory=factory, json_schema_extra={"default": factory()})
+
+
 class Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=False)
 
@@ -74,22 +79,20 @@ class Shorthand(Spec):
 
     shorthand_field: ClassVar[str] = ""
 
+    @model_validator(mode="before")
     @classmethod
-    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> core_schema.CoreSchema:
-        schema = handler(source)
-        field_name = cls.shorthand_field
-
-        def expand(value: Any) -> Any:
-            if isinstance(value, (str, bool, SourcedInt, SourcedFloat)):
-                return {field_name: value}
-            return value
-        return core_schema.no_info_before_validator_function(expand, schema)
+    def _expand(cls, value: Any) -> Any:
+        if isinstance(value, (str, bool, SourcedInt, SourcedFloat)):
+            return {cls.shorthand_field: value}
+        return value
 
     @classmethod
     def __get_pydantic_json_schema__(cls, schema: core_schema.CoreSchema,
                                      handler: GetJsonSchemaHandler) -> JsonSchemaValue:
         json_schema = handler(schema)
-        return {"anyOf": [{"type": "string"}, json_schema]}
+        shown = {key: json_schema[key] for key in ("title", "description") if key in json_schema}
+        return {**shown, "anyOf": [{"type": "string", "description": f"short for {{{cls.shorthand_field}: ...}}"},
+                                   json_schema]}
 
 
 class PersonaSpec(Spec):
@@ -97,8 +100,8 @@ class PersonaSpec(Spec):
 
     name: Text
     about: Text | None = None
-    goals: list[Text] = []
-    needs: list[Text] = []
+    goals: list[Text] = _empty(list)
+    needs: list[Text] = _empty(list)
 
 
 class LaneSpec(Spec):
@@ -152,7 +155,7 @@ class ActionSpec(Shorthand):
     fail: FailSpec | None = None
     owner: Text | None = None
     to: Annotated[list[Reference], BeforeValidator(_one_or_many),
-                  WithJsonSchema({"anyOf": [_REFERENCE_SCHEMA, {"type": "array", "items": _REFERENCE_SCHEMA}]})] = []
+                  WithJsonSchema({"anyOf": [_REFERENCE_SCHEMA, {"type": "array", "items": _REFERENCE_SCHEMA}]})] = _empty(list)
 
 
 class TouchpointSpec(Shorthand):
@@ -176,12 +179,12 @@ class StepSpec(Spec):
 
     id: Id
     title: Text | None = None
-    actions: dict[str, ActionSpec] = {}
+    actions: dict[str, ActionSpec] = _empty(dict)
     touchpoint: TouchpointSpec | None = None
     emotion: Annotated[int, Field(ge=-2, le=2)] | None = None
     thinks: Text | None = None
-    pain: TextList = []
-    opportunity: TextList = []
+    pain: TextList = _empty(list)
+    opportunity: TextList = _empty(list)
     wait: WaitSpec | None = None
 
 
@@ -191,7 +194,7 @@ class StageSpec(Spec):
     id: Id
     title: Text
     goal: Text | None = None
-    kpi: TextList = []
+    kpi: TextList = _empty(list)
     steps: Annotated[list[StepSpec], Field(min_length=1)]
 
 
@@ -226,7 +229,7 @@ class ServiceSpec(Spec):
     lanes: Annotated[list[LaneEntry], Field(min_length=1)] | None = None
     channels: list[Text] | None = None
     stages: Annotated[list[StageSpec], Field(min_length=1)]
-    flows: list[FlowSpec] = []
+    flows: list[FlowSpec] = _empty(list)
     auto_flows: bool = True
     rules: Annotated[dict[str, RuleValue], WithJsonSchema(_RULES_SCHEMA)] = {}
 
