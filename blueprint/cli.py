@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import errno
 import functools
+import gc
 import json
 import os
 import sys
@@ -107,6 +108,8 @@ def check(
     from .api import check_file, expand_paths, is_service_file
     from .formats import render_findings, summary
 
+    # A short run that makes no reference cycles: the collector would only walk a big file's objects again.
+    gc.disable()
     files = expand_paths(paths)
     if services_only:
         files = [path for path in files if is_service_file(path)]
@@ -379,8 +382,8 @@ def report(
     typer.echo(f"wrote {out}")
 
 
-def main() -> None:
-    """The console-script entry point; standard output on a full disk is exit 2, not a traceback."""
+def _run() -> None:
+    """The app; standard output on a full disk is exit 2, not a traceback."""
     try:
         app(prog_name="blueprint")
     except OSError as exc:
@@ -389,3 +392,24 @@ def main() -> None:
         sys.stdout = open(os.devnull, "w")  # what could not be written must not fail again at exit
         typer.echo(f"blueprint: cannot write output: {exc.strerror}", err=True)
         sys.exit(2)
+
+
+def main() -> None:
+    """The console-script entry point.
+
+    It leaves with os._exit once the output is flushed, as mypy does: freeing a big file's millions of objects
+    one by one at exit takes longer than printing its findings (0.2 s of a 10,000-step check).
+    """
+    try:
+        _run()
+        code: Any = 0
+    except SystemExit as done:
+        code = done.code
+    if isinstance(code, str):
+        print(code, file=sys.stderr)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except OSError:
+            pass  # reported already, where the write failed
+    os._exit(code if isinstance(code, int) else 0 if code is None else 1)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import islice
 from typing import Any
 
@@ -17,6 +18,10 @@ try:
     from yaml._yaml import CParser as _Parser
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     _Parser = None
+try:
+    from . import _compose as _compose_c
+except ImportError:  # pragma: no cover - built without a C compiler or libyaml's headers
+    _compose_c = None
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_DEPTH = 50
@@ -48,16 +53,19 @@ class SourcedFloat(float):
     __repr__ = __str__
 
 
+Place = tuple[int, int]  # 0-based line and column, as libyaml counts them (in characters)
+
+
 @dataclass
 class Locations:
     """Where each value and each mapping key stands, by its path in the data.
 
-    The parser's marks (0-based `line` and `column`) are kept as they come, and read as 1-based places
-    only when asked: most are never asked for.
+    Places are kept 0-based as the parser gives them, and read as 1-based Locs only when asked:
+    most are never asked for.
     """
 
-    values: dict[Path, Any] = field(default_factory=dict)
-    keys: dict[Path, Any] = field(default_factory=dict)
+    values: dict[Path, Place] = field(default_factory=dict)
+    keys: dict[Path, Place] = field(default_factory=dict)
 
     def value(self, path: Path) -> Loc:
         """The value at `path`, or the nearest enclosing node that has a place."""
@@ -66,12 +74,12 @@ class Locations:
         while found is None and end > 0:
             end -= 1
             found = self.values.get(path[:end])
-        return _loc(found) if found is not None else Loc(1, 1)
+        return Loc(found[0] + 1, found[1] + 1) if found is not None else Loc(1, 1)
 
     def key(self, path: Path) -> Loc:
         """The key of the mapping entry at `path` (its value when it has no key)."""
         found = self.keys.get(path)
-        return _loc(found) if found is not None else self.value(path)
+        return Loc(found[0] + 1, found[1] + 1) if found is not None else self.value(path)
 
 
 @dataclass
@@ -81,16 +89,49 @@ class Loaded:
     findings: list[Finding]
 
 
+# What each composer may report, by kind: its code and its words ({0}, {1}: the finding's arguments).
+PROBLEMS: dict[str, tuple[str, str]] = {
+    "several_documents": ("E001", "the file holds several YAML documents; a service file is one document"),
+    "too_deep": ("E001", f"the file nests deeper than {MAX_DEPTH} levels"),
+    "no_anchor": ("E001", "alias *{0} refers to no anchor"),
+    "self_alias": ("E004", "alias *{0} refers to a node that contains it"),
+    "alias_bomb": ("E004", f"aliases expand to more than {MAX_ALIAS_NODES} nodes (an alias bomb?); "
+                           "write the values out"),
+    "key_not_text": ("E004", "a mapping key must be plain text"),
+    "merge_key": ("E004", "merge keys (<<) are not supported; write the keys out"),
+    "unexpected": ("E001", "unexpected YAML event {0}"),
+    "tag": ("E004", "YAML tags are not allowed here ({0}); write the value plainly"),
+    "duplicate_key": ("E002", "duplicate key '{0}' (first at line {1}); YAML would silently keep only one"),
+    "control": ("E004", "control character U+{0:04X} is not allowed in text"),
+}
+
+# A composer's finding: kind, 0-based line and column, arguments. Kinds "syntax" (problem, context) and
+# "reader" (byte offset, character, reason) carry what libyaml said.
+Problem = tuple[str, int, int, tuple[Any, ...]]
+
+
 class _Stop(Exception):
-    """A problem after which the rest of the file cannot be read."""
+    """A problem after which the rest of the file cannot be read; `found` are the findings before it."""
 
-    def __init__(self, code: str, message: str, loc: Loc) -> None:
-        super().__init__(message)
-        self.code, self.message, self.loc = code, message, loc
+    def __init__(self, kind: str, line: int, column: int, args: tuple[Any, ...], found: list[Problem]) -> None:
+        super().__init__(kind)
+        self.problem: Problem = (kind, line, column, args)
+        self.found = found
 
 
-def _loc(mark: Any) -> Loc:
-    return Loc(mark.line + 1, mark.column + 1)
+def _finding(problem: Problem, file: str, text: str) -> Finding:
+    kind, line, column, args = problem
+    if kind == "reader":
+        position, char, reason = args
+        before = text.encode("utf-8")[:position].decode("utf-8", "replace")  # libyaml counts UTF-8 bytes here
+        return Finding(file, before.count("\n") + 1, len(before) - before.rfind("\n"), "E001",
+                       f"character U+{char:04X} is not allowed in YAML ({reason})")
+    if kind == "syntax":
+        problem_text, context = args
+        return Finding(file, line + 1, column + 1, "E001",
+                       f"YAML syntax: {problem_text}" + (f" ({context})" if context else ""))
+    code, words = PROBLEMS[kind]
+    return Finding(file, line + 1, column + 1, code, words.format(*args))
 
 
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
@@ -108,6 +149,7 @@ _INF = re.compile(r"[-+]?\.(?:inf|Inf|INF)")
 _NAN = re.compile(r"\.(?:nan|NaN|NAN)")
 
 
+@lru_cache(maxsize=4096)  # files repeat their numbers and durations; the values are immutable, so shared
 def resolve_plain(text: str) -> Any:
     """A plain scalar by the YAML 1.2 core schema, so `no`, `on`, `12:30` stay text."""
     if text and text[0] not in _SPECIAL_START:
@@ -138,8 +180,17 @@ def _bracket_depth_error(text: str) -> Loc | None:
     """Where flow brackets nest deeper than MAX_DEPTH (checked before libyaml sees them)."""
     if text.count("[") + text.count("{") <= MAX_DEPTH:
         return None
+    brackets = _NOT_BRACKET.sub("", text).translate(_OPENERS)  # only brackets, in C speed
+    # Pass k of removing "[]" removes the pairs nested k deep: no opener left after MAX_DEPTH passes, none deeper.
+    reduced = brackets
+    for _ in range(MAX_DEPTH):
+        reduced, before_pass = reduced.replace("[]", ""), reduced
+        if len(reduced) == len(before_pass):
+            break
+    if "[" not in reduced:
+        return None
     depth = 0
-    for index, char in enumerate(_NOT_BRACKET.sub("", text).translate(_OPENERS)):  # only brackets, in C speed
+    for index, char in enumerate(brackets):
         depth = depth + 1 if char == "[" else max(0, depth - 1)
         if depth > MAX_DEPTH:
             start = next(islice(re.finditer(r"[\[\]{}]", text), index, None)).start()
@@ -158,22 +209,23 @@ def decode(raw: bytes) -> str:
 
 
 class _Composer:
-    """Builds plain data from parser events, keeping positions; refuses what YAML allows but we don't."""
+    """Builds plain data from parser events, keeping places; refuses what YAML allows but we don't.
 
-    def __init__(self, parser: Any, file: str) -> None:
+    The fallback where the C composer (_compose.c, which does the same, faster) was not built.
+    """
+
+    def __init__(self, parser: Any) -> None:
         self.get_event = parser.get_event
         self.peek_event = parser.peek_event
-        self.file = file
-        self.locations = Locations()
-        self.values = self.locations.values
-        self.keys = self.locations.keys
-        self.findings: list[Finding] = []
+        self.values: dict[Path, Place] = {}
+        self.keys: dict[Path, Place] = {}
+        self.found: list[Problem] = []
         self.anchors: dict[str, tuple[Any, int] | None] = {}
         self.nodes = 0          # nodes composed so far: an anchor's size is the count across it
         self.alias_nodes = 0
 
-    def finding(self, code: str, message: str, loc: Loc) -> None:
-        self.findings.append(Finding(self.file, loc.line, loc.column, code, message))
+    def stop(self, kind: str, mark: Any, *args: Any) -> _Stop:
+        return _Stop(kind, mark.line, mark.column, args, self.found)
 
     def document(self) -> Any:
         self.get_event()  # stream start
@@ -184,23 +236,22 @@ class _Composer:
         self.get_event()  # document end
         event = self.peek_event()
         if isinstance(event, DocumentStartEvent):
-            raise _Stop("E001", "the file holds several YAML documents; a service file is one document",
-                        _loc(event.start_mark))
+            raise self.stop("several_documents", event.start_mark)
         return data
 
     def node(self, event: Any, path: Path, depth: int) -> Any:
         """The data of the node that `event` starts."""
         mark = event.start_mark
-        self.values[path] = mark
+        self.values[path] = (mark.line, mark.column)
         if depth > MAX_DEPTH:
-            raise _Stop("E001", f"the file nests deeper than {MAX_DEPTH} levels", _loc(mark))
+            raise self.stop("too_deep", mark)
         kind = type(event)
         if kind is AliasEvent:
-            return self.alias(event, _loc(mark))
+            return self.alias(event)
         self.nodes += 1
         tag = event.tag
         if tag is not None and tag != "!":
-            self.finding("E004", f"YAML tags are not allowed here ({tag}); write the value plainly", _loc(mark))
+            self.found.append(("tag", mark.line, mark.column, (tag,)))
         anchor = event.anchor
         if anchor is not None:
             self.anchors[anchor] = None  # in progress: an alias to it now would be self-referencing
@@ -208,9 +259,9 @@ class _Composer:
         if kind is ScalarEvent:
             style = event.style
             data: Any = resolve_plain(event.value) if not style and tag is None else event.value
-            if style == '"' and _CONTROL.search(data):
-                char = _CONTROL.search(data).group()
-                self.finding("E004", f"control character U+{ord(char):04X} is not allowed in text", _loc(mark))
+            control = _CONTROL.search(data) if style == '"' else None
+            if control:
+                self.found.append(("control", mark.line, mark.column, (ord(control.group()),)))
         elif kind is SequenceStartEvent:
             data = []
             get_event = self.get_event
@@ -221,23 +272,22 @@ class _Composer:
         elif kind is MappingStartEvent:
             data = self.mapping(path, depth)
         else:  # pragma: no cover - the parser yields nothing else here
-            raise _Stop("E001", f"unexpected YAML event {kind.__name__}", _loc(mark))
+            raise self.stop("unexpected", mark, kind.__name__)
         if anchor is not None:
             self.anchors[anchor] = (data, self.nodes - first_node + 1)
         return data
 
-    def alias(self, event: AliasEvent, loc: Loc) -> Any:
+    def alias(self, event: AliasEvent) -> Any:
         if event.anchor not in self.anchors:
-            raise _Stop("E001", f"alias *{event.anchor} refers to no anchor", loc)
+            raise self.stop("no_anchor", event.start_mark, event.anchor)
         target = self.anchors[event.anchor]
         if target is None:
-            raise _Stop("E004", f"alias *{event.anchor} refers to a node that contains it", loc)
+            raise self.stop("self_alias", event.start_mark, event.anchor)
         data, size = target
         self.alias_nodes += size
         self.nodes += size
         if self.alias_nodes > MAX_ALIAS_NODES:
-            raise _Stop("E004", f"aliases expand to more than {MAX_ALIAS_NODES} nodes "
-                        "(an alias bomb?); write the values out", loc)
+            raise self.stop("alias_bomb", event.start_mark)
         return data
 
     def mapping(self, path: Path, depth: int) -> dict[str, Any]:
@@ -248,23 +298,22 @@ class _Composer:
         while type(key_event) is not MappingEndEvent:
             mark = key_event.start_mark
             if type(key_event) is not ScalarEvent:
-                raise _Stop("E004", "a mapping key must be plain text", _loc(mark))
+                raise self.stop("key_not_text", mark)
             key = key_event.value
             if key == "<<" and not key_event.style:
-                raise _Stop("E004", "merge keys (<<) are not supported; write the keys out", _loc(mark))
+                raise self.stop("merge_key", mark)
             key_path = path + (key,)
             if key in data:
-                first = keys[key_path].line + 1
-                self.finding("E002", f"duplicate key '{key}' (first at line {first}); "
-                             "YAML would silently keep only one", _loc(mark))
+                self.found.append(("duplicate_key", mark.line, mark.column, (key, keys[key_path][0] + 1)))
                 self.node(get_event(), path + ("\0dup",), depth + 1)
             else:
-                keys[key_path] = mark
+                keys[key_path] = (mark.line, mark.column)
                 value_event = get_event()
                 if type(value_event) is ScalarEvent and value_event.anchor is None and value_event.tag is None \
                         and not value_event.style:
                     # the common case, inlined: a plain untagged scalar
-                    values[key_path] = value_event.start_mark
+                    value_mark = value_event.start_mark
+                    values[key_path] = (value_mark.line, value_mark.column)
                     data[key] = resolve_plain(value_event.value)
                     self.nodes += 1
                 else:
@@ -282,41 +331,52 @@ class _PyParser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):
         yaml.parser.Parser.__init__(self)
 
 
-def load_text(text: str, file: str) -> Loaded:
-    """Parse YAML text into data and locations; findings hold anything refused."""
-    composer = None
+def _compose_events(text: str) -> tuple[Any, dict[Path, Place], dict[Path, Place], list[Problem]]:
+    """What _compose.compose returns, from PyYAML's events."""
+    composer = _Composer(_Parser(text) if _Parser is not None else _PyParser(text))
     try:
-        deep = _bracket_depth_error(text)
-        if deep is not None:
-            raise _Stop("E001", f"the file nests deeper than {MAX_DEPTH} levels", deep)
-        if "\0" in text:
-            before = text[:text.index("\0")]
-            raise _Stop("E001", "the file contains a NUL byte; it is not a text file",
-                        Loc(before.count("\n") + 1, len(before) - before.rfind("\n")))
-        parser = _Parser(text) if _Parser is not None else _PyParser(text)
-        composer = _Composer(parser, file)
         data = composer.document()
-    except _Stop as stop:
-        findings = (composer.findings if composer else [])
-        return Loaded(None, Locations(), findings + [Finding(file, stop.loc.line, stop.loc.column,
-                                                             stop.code, stop.message)])
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        loc = _loc(mark) if mark is not None else Loc(1, 1)
-        problem = exc.problem or "invalid YAML"
-        context = f" ({exc.context})" if exc.context else ""
-        return Loaded(None, Locations(), [Finding(file, loc.line, loc.column, "E001",
-                                                  f"YAML syntax: {problem}{context}")])
+        where = (mark.line, mark.column) if mark is not None else (0, 0)
+        raise _Stop("syntax", *where, (exc.problem or "invalid YAML", exc.context), composer.found) from None
     except yaml.reader.ReaderError as exc:
-        # libyaml counts the position in UTF-8 bytes
-        before = text.encode("utf-8")[:exc.position].decode("utf-8", "replace")
         char = exc.character if isinstance(exc.character, int) else ord(exc.character)
-        return Loaded(None, Locations(), [Finding(
-            file, before.count("\n") + 1, len(before) - before.rfind("\n"), "E001",
-            f"character U+{char:04X} is not allowed in YAML ({exc.reason})")])
+        raise _Stop("reader", 0, 0, (exc.position, char, exc.reason), composer.found) from None
     except yaml.YAMLError as exc:
-        return Loaded(None, Locations(), [Finding(file, 1, 1, "E001", f"YAML syntax: {exc}")])
-    return Loaded(data, composer.locations, composer.findings)
+        raise _Stop("syntax", 0, 0, (str(exc), None), composer.found) from None
+    return data, composer.values, composer.keys, composer.found
+
+
+def compose(text: str) -> tuple[Any, dict[Path, Place], dict[Path, Place], list[Problem]]:
+    """Data, places of values and keys, problems: by the C composer when built, else from PyYAML's events."""
+    if _compose_c is None:
+        return _compose_events(text)
+    return _compose_c.compose(text, resolve_plain, _Stop, MAX_DEPTH, MAX_ALIAS_NODES)
+
+
+def _refused_unparsed(text: str, file: str) -> Finding | None:
+    """What is refused before a parser sees it: nesting that crashes libyaml, NUL bytes."""
+    deep = _bracket_depth_error(text)
+    if deep is not None:
+        return Finding(file, deep.line, deep.column, "E001", f"the file nests deeper than {MAX_DEPTH} levels")
+    if "\0" in text:
+        before = text[:text.index("\0")]
+        return Finding(file, before.count("\n") + 1, len(before) - before.rfind("\n"), "E001",
+                       "the file contains a NUL byte; it is not a text file")
+    return None
+
+
+def load_text(text: str, file: str) -> Loaded:
+    """Parse YAML text into data and locations; findings hold anything refused."""
+    refused = _refused_unparsed(text, file)
+    if refused is not None:
+        return Loaded(None, Locations(), [refused])
+    try:
+        data, values, keys, found = compose(text)
+    except _Stop as stop:
+        return Loaded(None, Locations(), [_finding(problem, file, text) for problem in stop.found + [stop.problem]])
+    return Loaded(data, Locations(values, keys), [_finding(problem, file, text) for problem in found])
 
 
 def load_bytes(raw: bytes, file: str) -> Loaded:

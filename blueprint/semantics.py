@@ -24,9 +24,14 @@ class _Builder:
     file: str
     findings: list[Finding] = field(default_factory=list)
     hint: Suggester = field(default_factory=Suggester)
+    moved: bool = False              # whether salvage moved list items (their paths then need mapping)
+    customer_lanes: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        self.moved = bool(self.validated.index_map)
 
     def loc(self, path: Path) -> Loc:
-        if self.validated.index_map:  # only after salvage did list items move
+        if self.moved:  # only after salvage did list items move
             path = self.validated.original(path)
         return self.locations.value(path)
 
@@ -112,8 +117,9 @@ class _Builder:
     # stages, steps, actions -------------------------------------------------------------------
 
     def stages(self, lanes: tuple[Lane, ...]) -> tuple[Stage, ...]:
-        seen: dict[str, Loc] = {}
+        seen: dict[str, Path] = {}  # id -> where it was first
         lane_order = {lane.id: index for index, lane in enumerate(lanes)}
+        self.customer_lanes = frozenset(lane.id for lane in lanes if lane.kind is LaneKind.CUSTOMER)
         stages = []
         for s_index, stage in enumerate(self.spec.stages):
             s_path: Path = ("stages", s_index)
@@ -123,16 +129,17 @@ class _Builder:
             stages.append(Stage(stage.id, stage.title, steps, stage.goal, tuple(stage.kpi), self.loc(s_path)))
         return tuple(stages)
 
-    def unique(self, name: str, path: Path, seen: dict[str, Loc], what: str) -> None:
+    def unique(self, name: str, path: Path, seen: dict[str, Path], what: str) -> None:
         if name in seen:
-            self.error("E101", f"duplicate id '{name}' (first at line {seen[name].line}); "
+            first = self.loc(seen[name] + ("id",)).line
+            self.error("E101", f"duplicate id '{name}' (first at line {first}); "
                        "stages and steps share one set of ids", self.loc(path + ("id",)),
                        step=name if what == "step" else None)
         else:
-            seen[name] = self.loc(path + ("id",))
+            seen[name] = path
 
     def step(self, spec: StepSpec, path: Path, stage: str, lanes: tuple[Lane, ...],
-             lane_order: dict[str, int], seen: dict[str, Loc]) -> Step:
+             lane_order: dict[str, int], seen: dict[str, Path]) -> Step:
         self.unique(spec.id, path, seen, "step")
         actions = []
         for lane_id, action in spec.actions.items():
@@ -144,8 +151,7 @@ class _Builder:
                 continue
             actions.append(self.action(action, a_path, spec.id, lanes[lane_order[lane_id]]))
         actions.sort(key=lambda action: lane_order[action.lane])
-        customer_lanes = {lane.id for lane in lanes if lane.kind is LaneKind.CUSTOMER}
-        first_customer = next((action.text for action in actions if action.lane in customer_lanes), None)
+        first_customer = next((action.text for action in actions if action.lane in self.customer_lanes), None)
         return Step(
             id=spec.id, stage=stage, title=spec.title or first_customer or spec.id, actions=tuple(actions),
             touchpoint=self.touchpoint(spec, path), emotion=spec.emotion, thinks=spec.thinks,
@@ -187,6 +193,8 @@ class _Builder:
         return Wait(parse_duration(spec.wait.expected) or 0, tolerance, self.loc(path + ("wait",)))
 
     def notes(self, texts: list[str], path: Path) -> tuple[Note, ...]:
+        if not texts:
+            return ()
         many = self.written_as_list(path)
         return tuple(Note(text, self.loc(path + (index,) if many else path)) for index, text in enumerate(texts))
 
@@ -246,6 +254,8 @@ class _Builder:
         for s_index, stage in enumerate(self.spec.stages):
             for t_index, step in enumerate(stage.steps):
                 for lane_id, action in step.actions.items():
+                    if not action.to:
+                        continue
                     path = ("stages", s_index, "steps", t_index, "actions", lane_id, "to")
                     many = self.written_as_list(path)
                     for r_index, ref in enumerate(action.to):
@@ -254,13 +264,16 @@ class _Builder:
                         if target and step.id in steps and steps[step.id].action(lane_id):
                             explicit.append(Flow(Endpoint(step.id, lane_id), target, FlowKind.REQUEST,
                                                  FlowOrigin.ACTION, None, ref_loc))
-        given = {(flow.source, flow.target, flow.kind) for flow in explicit}
-        automatic = [flow for flow in (_automatic_flows(stages, lanes) if self.spec.auto_flows else ())
-                     if (flow.source, flow.target, flow.kind) not in given]
-        unique: dict[tuple[Endpoint, Endpoint, FlowKind], Flow] = {}
-        for flow in automatic + explicit:
-            unique.setdefault((flow.source, flow.target, flow.kind), flow)
-        flows = tuple(unique.values())
+        automatic = _automatic_flows(stages, lanes) if self.spec.auto_flows else []
+        if explicit:
+            given = {(flow.source, flow.target, flow.kind) for flow in explicit}
+            automatic = [flow for flow in automatic if (flow.source, flow.target, flow.kind) not in given]
+            unique: dict[tuple[Endpoint, Endpoint, FlowKind], Flow] = {}
+            for flow in automatic + explicit:
+                unique.setdefault((flow.source, flow.target, flow.kind), flow)
+            flows = tuple(unique.values())
+        else:  # automatic flows never repeat one another
+            flows = tuple(automatic)
         self.check_cycles(flows, steps, lanes)
         return flows
 

@@ -3,9 +3,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# gcc and libyaml-dev build the loader's C composer (blueprint/_compose.c); without them it composes in Python, slower
 packages=(graphviz fonts-noto-cjk fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-          poppler-utils)
+          poppler-utils gcc libc6-dev libyaml-dev)
 python3 -c "import ensurepip, venv" 2>/dev/null || packages+=(python3-venv)
+python3 -c "import os, sysconfig; assert os.path.exists(sysconfig.get_paths()['include'] + '/Python.h')" \
+  2>/dev/null || packages+=(python3-dev)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
