@@ -4,7 +4,7 @@
  * a fifth of the time: building a Python event object per YAML event is what makes the Python path slow.
  *
  * compose(text, resolve_plain, stop, max_depth, max_alias_nodes) -> (data, values, keys, findings)
- *   values, keys: {path tuple: (line, column)}, 0-based as libyaml counts them (characters);
+ *   values, keys: {path tuple: line << COLUMN_BITS | column}, 0-based as libyaml counts (characters);
  *   findings: [(kind, line, column, args)]; a problem after which nothing more can be read raises
  *   stop(kind, line, column, args, findings so far). loader.PROBLEMS words each kind.
  */
@@ -23,12 +23,10 @@ typedef struct {
     int max_depth;
 } Composer;
 
+#define COLUMN_BITS 24   /* as loader.COLUMN_BITS */
+
 static PyObject *place(yaml_mark_t mark) {
-    PyObject *line = PyLong_FromSize_t(mark.line), *column = PyLong_FromSize_t(mark.column);
-    PyObject *where = line && column ? PyTuple_Pack(2, line, column) : NULL;
-    Py_XDECREF(line);
-    Py_XDECREF(column);
-    return where;
+    return PyLong_FromSize_t(mark.line << COLUMN_BITS | mark.column);
 }
 
 /* Raise stop(kind, line, column, args); args is stolen. Always NULL. */
@@ -207,7 +205,7 @@ static int entry(Composer *c, PyObject *data, PyObject *path, int depth) {
         goto done;
     if (duplicate) {
         PyObject *first = PyDict_GetItem(c->keys, key_path);   /* borrowed */
-        Py_ssize_t first_line = first ? PyLong_AsSsize_t(PyTuple_GET_ITEM(first, 0)) + 1 : 0;
+        Py_ssize_t first_line = first ? (PyLong_AsSsize_t(first) >> COLUMN_BITS) + 1 : 0;
         if (add_finding(c, "duplicate_key", mark, Py_BuildValue("(On)", key, first_line)) < 0)
             goto done;
         PyObject *dup_path = path_with(path, c->dup_key);

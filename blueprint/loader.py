@@ -53,7 +53,11 @@ class SourcedFloat(float):
     __repr__ = __str__
 
 
-Place = tuple[int, int]  # 0-based line and column, as libyaml counts them (in characters)
+# A place is `line << COLUMN_BITS | column`, 0-based as libyaml counts (in characters): one int rather than
+# a tuple, as a big file has a million of them. Columns stay below 2**24 as files stay below MAX_BYTES.
+Place = int
+COLUMN_BITS = 24
+_COLUMN_MASK = (1 << COLUMN_BITS) - 1
 
 
 @dataclass
@@ -74,12 +78,20 @@ class Locations:
         while found is None and end > 0:
             end -= 1
             found = self.values.get(path[:end])
-        return Loc(found[0] + 1, found[1] + 1) if found is not None else Loc(1, 1)
+        return _loc(found) if found is not None else Loc(1, 1)
 
     def key(self, path: Path) -> Loc:
         """The key of the mapping entry at `path` (its value when it has no key)."""
         found = self.keys.get(path)
-        return Loc(found[0] + 1, found[1] + 1) if found is not None else self.value(path)
+        return _loc(found) if found is not None else self.value(path)
+
+
+def _loc(place: Place) -> Loc:
+    return Loc((place >> COLUMN_BITS) + 1, (place & _COLUMN_MASK) + 1)
+
+
+def _place(mark: Any) -> Place:
+    return mark.line << COLUMN_BITS | mark.column
 
 
 @dataclass
@@ -242,7 +254,7 @@ class _Composer:
     def node(self, event: Any, path: Path, depth: int) -> Any:
         """The data of the node that `event` starts."""
         mark = event.start_mark
-        self.values[path] = (mark.line, mark.column)
+        self.values[path] = _place(mark)
         if depth > MAX_DEPTH:
             raise self.stop("too_deep", mark)
         kind = type(event)
@@ -304,16 +316,16 @@ class _Composer:
                 raise self.stop("merge_key", mark)
             key_path = path + (key,)
             if key in data:
-                self.found.append(("duplicate_key", mark.line, mark.column, (key, keys[key_path][0] + 1)))
+                self.found.append(("duplicate_key", mark.line, mark.column,
+                                   (key, (keys[key_path] >> COLUMN_BITS) + 1)))
                 self.node(get_event(), path + ("\0dup",), depth + 1)
             else:
-                keys[key_path] = (mark.line, mark.column)
+                keys[key_path] = _place(mark)
                 value_event = get_event()
                 if type(value_event) is ScalarEvent and value_event.anchor is None and value_event.tag is None \
                         and not value_event.style:
                     # the common case, inlined: a plain untagged scalar
-                    value_mark = value_event.start_mark
-                    values[key_path] = (value_mark.line, value_mark.column)
+                    values[key_path] = _place(value_event.start_mark)
                     data[key] = resolve_plain(value_event.value)
                     self.nodes += 1
                 else:
