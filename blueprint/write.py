@@ -1,11 +1,16 @@
 """The one place that writes output files: atomically, never half a file."""
 from __future__ import annotations
 
+import glob
 import os
 import tempfile
+import time
 from pathlib import Path
 
 from .findings import UsageError
+
+# A temp file lives for the milliseconds of one write; one older than this was left by a killed run.
+STALE_TEMP_S = 600
 
 
 def check_target(path: Path) -> None:
@@ -50,4 +55,17 @@ def write_atomic(path: Path, data: bytes | str) -> bool:
         if isinstance(exc, OSError):
             raise UsageError(f"cannot write: {exc.strerror or exc}", file=str(path)) from None
         raise
+    _remove_stale_temps(path)
     return True
+
+
+def _remove_stale_temps(path: Path) -> None:
+    """Remove the temp files of `path` that a run killed mid-write (SIGKILL, power loss) left behind."""
+    oldest_live = time.time() - STALE_TEMP_S
+    for temp in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        try:
+            if temp.lstat().st_mtime < oldest_live:
+                temp.unlink()
+        except OSError:
+            pass
+

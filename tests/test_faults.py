@@ -103,6 +103,20 @@ def test_write_atomic_cleans_up_after_a_failed_write(tmp_path: Path) -> None:
     assert target.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["out.svg"]
 
 
+def test_the_next_write_removes_temp_files_a_killed_run_left(tmp_path: Path) -> None:
+    target = tmp_path / "a [1]*.svg"   # glob characters in the name match only themselves
+    left = tmp_path / ".a [1]*.svg.k1ll3d.tmp"       # what SIGKILL between mkstemp and os.replace leaves
+    live = tmp_path / ".a [1]*.svg.wr1t1ng.tmp"      # another run's write in progress
+    other = tmp_path / ".a [1]x.svg.0ld.tmp"         # another target's
+    for temp in (left, live, other):
+        temp.write_bytes(b"half")
+    an_hour_ago = time.time() - 3600
+    for temp in (left, other):
+        os.utime(temp, (an_hour_ago, an_hour_ago))
+    assert write_atomic(target, b"new")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([target.name, live.name, other.name])
+
+
 def _hanging_dot(tmp_path: Path) -> tuple[dict[str, str], Path]:
     """A `dot` that records its pid and hangs; the env that puts it first on PATH."""
     folder = tmp_path / "bin"
