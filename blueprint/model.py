@@ -54,6 +54,10 @@ class FlowOrigin(StrEnum):
     ACTION = "action"      # an action's `to`
 
 
+# The records a big file has by the hundred thousand (actions, flows, fail points, notes, touchpoints, waits)
+# are NamedTuples: as frozen as a frozen dataclass, at a third of the cost to make.
+
+
 class Value(StrEnum):
     CUSTOMER = "customer"
     BUSINESS = "business"
@@ -77,16 +81,14 @@ class Line:
     below: str
 
 
-@dataclass(frozen=True)
-class Note:
+class Note(NamedTuple):
     """A piece of text with its place in the file (a pain point, an opportunity)."""
 
     text: str
     loc: Loc = NOWHERE
 
 
-@dataclass(frozen=True)
-class FailPoint:
+class FailPoint(NamedTuple):
     what: str
     severity: int | None = None
     likelihood: int | None = None
@@ -107,8 +109,7 @@ class FailPoint:
         return self.risk * self.detection
 
 
-@dataclass(frozen=True)
-class Action:
+class Action(NamedTuple):
     step: str
     lane: str
     text: str
@@ -120,15 +121,13 @@ class Action:
     value_loc: Loc | None = None   # where `value:` stands, for L601
 
 
-@dataclass(frozen=True)
-class Touchpoint:
+class Touchpoint(NamedTuple):
     name: str
     channel: str | None = None
     loc: Loc = NOWHERE
 
 
-@dataclass(frozen=True)
-class Wait:
+class Wait(NamedTuple):
     expected_s: float
     tolerance_s: float | None = None
     loc: Loc = NOWHERE
@@ -183,8 +182,7 @@ class Endpoint(NamedTuple):
         return f"{self.step}.{self.lane}"
 
 
-@dataclass(frozen=True)
-class Flow:
+class Flow(NamedTuple):
     source: Endpoint
     target: Endpoint
     kind: FlowKind = FlowKind.REQUEST

@@ -248,7 +248,7 @@ def test_control_characters_never_reach_the_svg() -> None:
     svc = service()
     step = svc.stages[0].steps[0]
     bad = "bell\x07 nul\x00 esc\x1b del\x7f c1\x85\x9b lone\ud800 rtl\u202e end\uffff"
-    actions = tuple(replace(a, text=bad) for a in step.actions)
+    actions = tuple(a._replace(text=bad) for a in step.actions)
     stage = replace(svc.stages[0], title=bad, steps=(replace(step, title=bad, actions=actions, thinks=bad),))
     svc = replace(svc, title=bad, stages=(stage, *svc.stages[1:]))
     for view in VIEWS:
@@ -376,7 +376,7 @@ def test_an_absurdly_long_id_is_a_clear_error_not_a_graphviz_failure() -> None:
 def test_any_text_renders_well_formed_and_inside_its_box(texts: list[str]) -> None:
     svc = service()
     step = svc.stages[1].steps[1]
-    actions = tuple(replace(a, text=t) for a, t in zip(step.actions, texts))
+    actions = tuple(a._replace(text=t) for a, t in zip(step.actions, texts))
     stage = replace(svc.stages[1], title=texts[0], steps=(svc.stages[1].steps[0], replace(step, actions=actions)))
     svc = replace(svc, stages=(svc.stages[0], stage))
     check_blueprint(svc, render(svc, "blueprint", "svg"))
