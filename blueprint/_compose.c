@@ -3,7 +3,9 @@
  * It does exactly what loader._Composer does in Python (tests run both over the same inputs), for about
  * a fifth of the time: building a Python event object per YAML event is what makes the Python path slow.
  *
- * compose(text, resolve_plain, stop, max_depth, max_alias_nodes) -> (data, values, keys, findings)
+ * compose(text, resolve_plain, special_start, first_control, stop, max_depth, max_alias_nodes)
+ *   -> (data, values, keys, findings); the loader's resolve_plain and first_control are called for the
+ *   plain scalars that start with a character of special_start and for double-quoted scalars;
  *   values, keys: {path tuple: line << COLUMN_BITS | column}, 0-based as libyaml counts (characters);
  *   findings: [(kind, line, column, args)]; a problem after which nothing more can be read raises
  *   stop(kind, line, column, args, findings so far). loader.PROBLEMS words each kind.
@@ -17,7 +19,9 @@ typedef struct {
     yaml_parser_t parser;
     yaml_event_t event;     /* the current event, owned while has_event */
     int has_event;
-    PyObject *resolve_plain, *stop;
+    PyObject *resolve_plain, *first_control, *stop;
+    const char *special_start;
+    Py_ssize_t special_start_length;
     PyObject *values, *keys, *findings, *anchors, *dup_key;
     long nodes, alias_nodes, max_alias_nodes;
     int max_depth;
@@ -111,7 +115,7 @@ static PyObject *scalar_text(yaml_event_t *event) {
 static PyObject *plain_value(Composer *c, yaml_event_t *event) {
     PyObject *text = scalar_text(event);
     if (text == NULL || (event->data.scalar.length > 0
-                         && strchr("0123456789+-.~nNtTfF", event->data.scalar.value[0]) == NULL))
+                         && memchr(c->special_start, event->data.scalar.value[0], c->special_start_length) == NULL))
         return text;
     PyObject *value = PyObject_CallOneArg(c->resolve_plain, text);
     Py_DECREF(text);
@@ -121,19 +125,6 @@ static PyObject *plain_value(Composer *c, yaml_event_t *event) {
 static int is_plain_untagged(yaml_event_t *event) {
     return event->type == YAML_SCALAR_EVENT && event->data.scalar.style == YAML_PLAIN_SCALAR_STYLE
            && event->data.scalar.tag == NULL && event->data.scalar.anchor == NULL;
-}
-
-/* The first character of a double-quoted scalar that text may not hold, or -1. */
-static long control_character(PyObject *text) {
-    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
-    int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
-    for (Py_ssize_t i = 0; i < length; i++) {
-        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
-        if (ch <= 0x08 || (ch >= 0x0b && ch <= 0x1f) || (ch >= 0x7f && ch <= 0x9f))
-            return (long)ch;
-    }
-    return -1;
 }
 
 static PyObject *node(Composer *c, PyObject *path, int depth);
@@ -295,9 +286,11 @@ static PyObject *node(Composer *c, PyObject *path, int depth) {
         int plain = c->event.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
         data = plain && tag == NULL ? plain_value(c, &c->event) : scalar_text(&c->event);
         if (data != NULL && c->event.data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE) {
-            long ch = control_character(data);
-            if (ch >= 0 && add_finding(c, "control", mark, Py_BuildValue("(l)", ch)) < 0)
+            PyObject *control = PyObject_CallOneArg(c->first_control, data);
+            if (control == NULL
+                    || (control != Py_None && add_finding(c, "control", mark, PyTuple_Pack(1, control)) < 0))
                 Py_CLEAR(data);
+            Py_XDECREF(control);
         }
     } else if (type == YAML_SEQUENCE_START_EVENT) {
         data = sequence(c, path, depth);
@@ -341,7 +334,8 @@ static PyObject *compose(PyObject *module, PyObject *args) {
     PyObject *text;
     Composer c;
     memset(&c, 0, sizeof c);
-    if (!PyArg_ParseTuple(args, "UOOil", &text, &c.resolve_plain, &c.stop, &c.max_depth, &c.max_alias_nodes))
+    if (!PyArg_ParseTuple(args, "UOs#OOil", &text, &c.resolve_plain, &c.special_start, &c.special_start_length,
+                          &c.first_control, &c.stop, &c.max_depth, &c.max_alias_nodes))
         return NULL;
     Py_ssize_t size;
     const char *utf8 = PyUnicode_AsUTF8AndSize(text, &size);

@@ -94,6 +94,11 @@ def _place(mark: Any) -> Place:
     return mark.line << COLUMN_BITS | mark.column
 
 
+def _loc_after(before: str) -> Loc:
+    """The 1-based place of the character that follows `before`, the text up to it."""
+    return Loc(before.count("\n") + 1, len(before) - before.rfind("\n"))
+
+
 @dataclass
 class Loaded:
     data: Any
@@ -135,8 +140,8 @@ def _finding(problem: Problem, file: str, text: str) -> Finding:
     kind, line, column, args = problem
     if kind == "reader":
         position, char, reason = args
-        before = text.encode("utf-8")[:position].decode("utf-8", "replace")  # libyaml counts UTF-8 bytes here
-        return Finding(file, before.count("\n") + 1, len(before) - before.rfind("\n"), "E001",
+        where = _loc_after(text.encode("utf-8")[:position].decode("utf-8", "replace"))  # libyaml counts bytes here
+        return Finding(file, where.line, where.column, "E001",
                        f"character U+{char:04X} is not allowed in YAML ({reason})")
     if kind == "syntax":
         problem_text, context = args
@@ -149,7 +154,7 @@ def _finding(problem: Problem, file: str, text: str) -> Finding:
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 _OPENERS = str.maketrans("{}", "[]")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_SPECIAL_START = frozenset("0123456789+-.~nNtTfF")
+_SPECIAL_START = "0123456789+-.~nNtTfF"  # the first characters of plain scalars that may be more than text
 _NULL = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
@@ -159,6 +164,12 @@ _HEX = re.compile(r"0x[0-9a-fA-F]+")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
 _INF = re.compile(r"[-+]?\.(?:inf|Inf|INF)")
 _NAN = re.compile(r"\.(?:nan|NaN|NAN)")
+
+
+def _first_control(text: str) -> int | None:
+    """The first character a double-quoted scalar may not hold, as a code point, or None."""
+    found = _CONTROL.search(text)
+    return ord(found.group()) if found else None
 
 
 @lru_cache(maxsize=4096)  # files repeat their numbers and durations; the values are immutable, so shared
@@ -206,8 +217,7 @@ def _bracket_depth_error(text: str) -> Loc | None:
         depth = depth + 1 if char == "[" else max(0, depth - 1)
         if depth > MAX_DEPTH:
             start = next(islice(re.finditer(r"[\[\]{}]", text), index, None)).start()
-            before = text[:start]
-            return Loc(before.count("\n") + 1, start - before.rfind("\n"))
+            return _loc_after(text[:start])
     return None
 
 
@@ -271,9 +281,9 @@ class _Composer:
         if kind is ScalarEvent:
             style = event.style
             data: Any = resolve_plain(event.value) if not style and tag is None else event.value
-            control = _CONTROL.search(data) if style == '"' else None
-            if control:
-                self.found.append(("control", mark.line, mark.column, (ord(control.group()),)))
+            control = _first_control(data) if style == '"' else None
+            if control is not None:
+                self.found.append(("control", mark.line, mark.column, (control,)))
         elif kind is SequenceStartEvent:
             data = []
             get_event = self.get_event
@@ -316,8 +326,7 @@ class _Composer:
                 raise self.stop("merge_key", mark)
             key_path = path + (key,)
             if key in data:
-                self.found.append(("duplicate_key", mark.line, mark.column,
-                                   (key, (keys[key_path] >> COLUMN_BITS) + 1)))
+                self.found.append(("duplicate_key", mark.line, mark.column, (key, _loc(keys[key_path]).line)))
                 self.node(get_event(), path + ("\0dup",), depth + 1)
             else:
                 keys[key_path] = _place(mark)
@@ -364,7 +373,7 @@ def compose(text: str) -> tuple[Any, dict[Path, Place], dict[Path, Place], list[
     """Data, places of values and keys, problems: by the C composer when built, else from PyYAML's events."""
     if _compose_c is None:
         return _compose_events(text)
-    return _compose_c.compose(text, resolve_plain, _Stop, MAX_DEPTH, MAX_ALIAS_NODES)
+    return _compose_c.compose(text, resolve_plain, _SPECIAL_START, _first_control, _Stop, MAX_DEPTH, MAX_ALIAS_NODES)
 
 
 def _refused_unparsed(text: str, file: str) -> Finding | None:
@@ -373,9 +382,8 @@ def _refused_unparsed(text: str, file: str) -> Finding | None:
     if deep is not None:
         return Finding(file, deep.line, deep.column, "E001", f"the file nests deeper than {MAX_DEPTH} levels")
     if "\0" in text:
-        before = text[:text.index("\0")]
-        return Finding(file, before.count("\n") + 1, len(before) - before.rfind("\n"), "E001",
-                       "the file contains a NUL byte; it is not a text file")
+        nul = _loc_after(text[:text.index("\0")])
+        return Finding(file, nul.line, nul.column, "E001", "the file contains a NUL byte; it is not a text file")
     return None
 
 
@@ -386,9 +394,10 @@ def load_text(text: str, file: str) -> Loaded:
         return Loaded(None, Locations(), [refused])
     try:
         data, values, keys, found = compose(text)
+        locations = Locations(values, keys)
     except _Stop as stop:
-        return Loaded(None, Locations(), [_finding(problem, file, text) for problem in stop.found + [stop.problem]])
-    return Loaded(data, Locations(values, keys), [_finding(problem, file, text) for problem in found])
+        data, locations, found = None, Locations(), stop.found + [stop.problem]
+    return Loaded(data, locations, [_finding(problem, file, text) for problem in found])
 
 
 def load_bytes(raw: bytes, file: str) -> Loaded:

@@ -24,14 +24,9 @@ class _Builder:
     file: str
     findings: list[Finding] = field(default_factory=list)
     hint: Suggester = field(default_factory=Suggester)
-    moved: bool = False              # whether salvage moved list items (their paths then need mapping)
-    customer_lanes: frozenset[str] = frozenset()
-
-    def __post_init__(self) -> None:
-        self.moved = bool(self.validated.index_map)
 
     def loc(self, path: Path) -> Loc:
-        if self.moved:  # only after salvage did list items move
+        if self.validated.index_map:  # only after salvage did list items move
             path = self.validated.original(path)
         return self.locations.value(path)
 
@@ -119,7 +114,6 @@ class _Builder:
     def stages(self, lanes: tuple[Lane, ...]) -> tuple[Stage, ...]:
         seen: dict[str, Path] = {}  # id -> where it was first
         lane_order = {lane.id: index for index, lane in enumerate(lanes)}
-        self.customer_lanes = frozenset(lane.id for lane in lanes if lane.kind is LaneKind.CUSTOMER)
         stages = []
         for s_index, stage in enumerate(self.spec.stages):
             s_path: Path = ("stages", s_index)
@@ -151,7 +145,8 @@ class _Builder:
                 continue
             actions.append(self.action(action, a_path, spec.id, lanes[lane_order[lane_id]]))
         actions.sort(key=lambda action: lane_order[action.lane])
-        first_customer = next((action.text for action in actions if action.lane in self.customer_lanes), None)
+        first_customer = next((action.text for action in actions
+                               if lanes[lane_order[action.lane]].kind is LaneKind.CUSTOMER), None)
         return Step(
             id=spec.id, stage=stage, title=spec.title or first_customer or spec.id, actions=tuple(actions),
             touchpoint=self.touchpoint(spec, path), emotion=spec.emotion, thinks=spec.thinks,

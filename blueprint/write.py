@@ -68,4 +68,3 @@ def _remove_stale_temps(path: Path) -> None:
                 temp.unlink()
         except OSError:
             pass
-
