@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .api import Document
-from .durations import format_duration
+from . import humanize
 from .findings import Finding
 from .metrics import measure, metrics_json
 from .model import Action, Lane, Service, Stage, Step
@@ -161,7 +161,7 @@ def _show(name: str, value: Any) -> str:
     if value is None:
         return "none"
     if name.endswith("_s") and isinstance(value, (int, float)):
-        return format_duration(value)
+        return humanize.duration(value)
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, list):
@@ -176,7 +176,7 @@ def _label(fields: Fields) -> str:
 
 def _signed(name: str, delta: float) -> str:
     if name.endswith("_s"):
-        return ("+" if delta > 0 else "-" if delta < 0 else "±") + format_duration(abs(delta))
+        return ("+" if delta > 0 else "-" if delta < 0 else "±") + humanize.duration(abs(delta))
     return f"{delta:+g}"
 
 

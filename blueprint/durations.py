@@ -1,4 +1,4 @@
-"""Durations: parse `1h30m`-style strings to seconds and format seconds back."""
+"""Durations: parse `1h30m`-style strings to seconds (`humanize` formats them for people)."""
 from __future__ import annotations
 
 import math
@@ -18,19 +18,6 @@ def parse_duration(text: str) -> float | None:
         return None
     seconds = sum(float(number) * UNIT_SECONDS[unit] for number, unit in _PAIR.findall(text))
     return int(seconds) if math.isfinite(seconds) and seconds == int(seconds) else seconds
-
-
-def format_duration(seconds: float) -> str:
-    """A short human form: `45s`, `5m`, `1h 30m`, `2d 3h`; fractions of a second are rounded."""
-    total = round(seconds)
-    if total == 0:
-        return "0s"
-    parts = []
-    for unit, size in UNIT_SECONDS.items():
-        count, total = divmod(total, size)
-        if count:
-            parts.append(f"{count}{unit}")
-    return " ".join(parts[:2])
 
 
 def format_minutes(seconds: float) -> str:

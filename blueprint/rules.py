@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-from .durations import format_duration
+from . import humanize
 from .findings import CODES, Finding, Severity
 from .model import LaneKind, Loc, Service
 
@@ -54,8 +54,8 @@ def _raise(service: Service) -> Iterator[tuple[str, Loc, str, str | None, str | 
                        step.id, action.lane)
         if step.wait is not None and step.wait.excess_s > 0:
             wait = step.wait
-            yield ("W301", wait.loc, f"expected wait {format_duration(wait.expected_s)} exceeds the tolerance "
-                   f"of {format_duration(wait.tolerance_s or 0)}", step.id, None)
+            yield ("W301", wait.loc, f"expected wait {humanize.duration(wait.expected_s)} exceeds the tolerance "
+                   f"of {humanize.duration(wait.tolerance_s or 0)}", step.id, None)
         if step.touchpoint is not None and not any(
                 kinds[a.lane] in (LaneKind.FRONTSTAGE, LaneKind.EVIDENCE) for a in step.actions):
             yield ("G501", step.touchpoint.loc, f"touchpoint '{step.touchpoint.name}' has no frontstage "

@@ -1,7 +1,7 @@
 """The service blueprint as pinned DOT: lane bands, the three lines, headings, actions, markers, flows."""
 from __future__ import annotations
 
-from ..durations import format_duration
+from .. import humanize
 from ..i18n import label
 from ..model import FlowKind, FlowOrigin, LaneKind, Service
 from . import text
@@ -82,7 +82,7 @@ def _headings(canvas: Canvas, service: Service, grid: Grid) -> None:
         items = []
         if step.wait:
             color = WAIT_OVER if step.wait.excess_s else WAIT
-            items.append(("W", format_duration(step.wait.expected_s), color, f"wait.{step.id}", "box"))
+            items.append(("W", humanize.duration(step.wait.expected_s), color, f"wait.{step.id}", "box"))
         if step.pains:
             items.append(("P", str(len(step.pains)) if len(step.pains) > 1 else "", PAIN, f"pain.{step.id}", "circle"))
         widths = [max(18.0, text.width(f"{a} {b}".strip(), SMALL_SIZE, True) + 12) for a, b, *_ in items]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..durations import format_duration
+from .. import humanize
 from ..model import Action, Service
 from . import text
 from .theme import FONT_SIZE, HEADING_SIZE, LINE_HEIGHT, MAX_LINES, SMALL_LINE_HEIGHT
@@ -59,7 +59,7 @@ class ActionText:
 
 
 def action_text(action: Action) -> ActionText:
-    duration = format_duration(action.duration_s) if action.duration_s is not None else None
+    duration = humanize.duration(action.duration_s) if action.duration_s is not None else None
     return ActionText(text.wrap(action.text, TEXT_W, FONT_SIZE, max_lines=MAX_LINES), duration)
 
 

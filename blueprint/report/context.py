@@ -5,13 +5,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..durations import format_duration
+from .. import humanize
 from ..findings import Finding, Severity
 from ..metrics import Metrics
 from ..model import Persona, Service
-
-MINUS = "\u2212"
-
 
 @dataclass(frozen=True)
 class Count:
@@ -97,20 +94,9 @@ class Context:
     findings: tuple[FindingRow, ...]
 
 
-def signed(number: int | None) -> str:
-    """An emotion score as shown: −2, 0, +1."""
-    if number is None:
-        return ""
-    return f"+{number}" if number > 0 else f"{MINUS}{-number}" if number < 0 else "0"
-
-
-def percent(ratio: float | None) -> str | None:
-    return None if ratio is None else f"{ratio * 100:.1f} %"
-
-
 def _time_row(title: str, time_s: float, value_added_s: float) -> TimeRow:
-    return TimeRow(title, format_duration(time_s), format_duration(value_added_s),
-                   percent(value_added_s / time_s if time_s else None), time_s, value_added_s)
+    return TimeRow(title, humanize.duration(time_s), humanize.duration(value_added_s),
+                   humanize.percent(value_added_s / time_s if time_s else None), time_s, value_added_s)
 
 
 def _pains(service: Service) -> tuple[PainRow, ...]:
@@ -132,9 +118,9 @@ def _fails(service: Service, metrics: Metrics) -> tuple[FailRow, ...]:
 
 def _waits(service: Service) -> tuple[WaitRow, ...]:
     stage_titles = {stage.id: stage.title for stage in service.stages}
-    return tuple(WaitRow(step.title, stage_titles[step.stage], format_duration(step.wait.expected_s),
-                         None if step.wait.tolerance_s is None else format_duration(step.wait.tolerance_s),
-                         format_duration(step.wait.excess_s) if step.wait.excess_s else None)
+    return tuple(WaitRow(step.title, stage_titles[step.stage], humanize.duration(step.wait.expected_s),
+                         None if step.wait.tolerance_s is None else humanize.duration(step.wait.tolerance_s),
+                         humanize.duration(step.wait.excess_s) if step.wait.excess_s else None)
                  for step in service.steps if step.wait)
 
 

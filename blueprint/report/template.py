@@ -11,7 +11,8 @@ from markupsafe import Markup
 
 from ..i18n import label
 from .charts import risk_colour, risk_matrix, stage_bars
-from .context import Context, signed
+from .. import humanize
+from .context import Context
 from .diagrams import Section
 from .paper import Paper
 
@@ -46,7 +47,7 @@ def render_html(context: Context, sections: dict[str, Section], page: Paper) -> 
     t = partial(label, context.lang)
     template = _environment().from_string(_asset("report.html.j2"))
     return template.render(
-        c=context, t=t, signed=signed, risk_colour=risk_colour,
+        c=context, t=t, signed=humanize.score, risk_colour=risk_colour,
         css=Markup(_asset("report.css")),      # our own packaged stylesheet, not user text
         page_size=page.css_size,
         diagrams=[(view, heading, sections[view]) for view, heading in DIAGRAMS],
