@@ -21,7 +21,9 @@ if TYPE_CHECKING:
     from .api import Document
 
 app = typer.Typer(
-    help="Service blueprints and customer journey maps from one YAML file: check, measure, draw, report.",
+    help="Service blueprints and customer journey maps from one YAML file: check, measure, draw, report.\n\n"
+         "How to write a service file (every key, metric and finding): docs/format.md in the blueprint project. "
+         "Start one with `blueprint init`; `blueprint init --list` names the examples.",
     no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]})
 
@@ -159,20 +161,32 @@ def schema() -> None:
 @_errors_to_exit
 def init(
     path: Annotated[Path, typer.Argument(help="Where to write the starter file.")] = Path("service.yaml"),
+    example: Annotated[Optional[str], typer.Option(
+        "--example", help="Start from this example instead (see --list).")] = None,
+    list_examples: Annotated[bool, typer.Option("--list", help="List the examples and exit.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
-    """Write a commented starter service file that passes `check`.
+    """Write a commented starter service file that passes `check`, or one of the examples.
 
-    Example:  blueprint init services/coffee.yaml
+    Example:  blueprint init services/coffee.yaml   ·   blueprint init ed.yaml --example ed-visit-older-patient
     """
     from importlib.resources import files
 
+    from .examples import example_text, example_titles
     from .write import write_atomic
 
+    if list_examples:
+        titles = example_titles()
+        width = max(map(len, titles))
+        typer.echo("\n".join(f"{name:<{width}}  {title}" for name, title in titles.items()))
+        return
     if path.exists() and not force:
         raise UsageError("already exists (use --force to overwrite)", file=str(path))
-    starter = files("blueprint.templates").joinpath("starter.yaml").read_text(encoding="utf-8")
-    write_atomic(path, starter.replace("{filename}", path.name))
+    if example is None:
+        text = files("blueprint.templates").joinpath("starter.yaml").read_text(encoding="utf-8")
+    else:
+        text = example_text(example)
+    write_atomic(path, text.replace("{filename}", path.name))
     typer.echo(f"wrote {path}")
 
 
