@@ -10,7 +10,7 @@ import yaml
 from blueprint.findings import CODES
 from blueprint.schema import json_schema
 
-from support import ROOT, check_yaml
+from support import FORMAT_MD, ROOT, check_yaml
 
 FORMAT_DOC = ROOT / "docs" / "format.md"
 TEXT = FORMAT_DOC.read_text(encoding="utf-8")
@@ -88,3 +88,26 @@ def test_every_key_of_the_json_schema_is_documented() -> None:
 def test_the_docs_never_send_users_to_the_contract() -> None:
     for page in [FORMAT_DOC, ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
         assert "FORMAT.md" not in page.read_text(encoding="utf-8"), page.name
+
+
+def _slug(heading: str) -> str:
+    """The anchor GitHub gives a heading."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def test_every_link_leads_to_a_heading_or_a_file() -> None:
+    anchors = {_slug(heading) for heading in re.findall(r"^#+ (.*)$", TEXT, flags=re.MULTILINE)}
+    for target in re.findall(r"\]\(([^)]+)\)", TEXT):
+        if target.startswith("#"):
+            assert target[1:] in anchors, target
+        else:
+            assert (FORMAT_DOC.parent / target).exists(), target
+
+
+def test_the_two_worked_examples_are_the_contracts_own() -> None:
+    if not FORMAT_MD.exists():
+        pytest.skip("shared/spec/FORMAT.md is not beside this checkout")
+    contract = re.findall(r"^```yaml\n(.*?)^```$", FORMAT_MD.read_text(encoding="utf-8"), flags=re.MULTILINE | re.DOTALL)
+    hotel = next(block for block in contract if "title: Hotel check-in" in block)
+    clinic = next(block for block in contract if "title: Walk-in clinic" in block)
+    assert hotel in YAML_BLOCKS and clinic in YAML_BLOCKS
