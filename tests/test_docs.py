@@ -107,7 +107,8 @@ def test_every_link_leads_to_a_heading_or_a_file() -> None:
 def test_the_two_worked_examples_are_the_contracts_own() -> None:
     if not FORMAT_MD.exists():
         pytest.skip("shared/spec/FORMAT.md is not beside this checkout")
-    contract = re.findall(r"^```yaml\n(.*?)^```$", FORMAT_MD.read_text(encoding="utf-8"), flags=re.MULTILINE | re.DOTALL)
+    contract = re.findall(r"^```yaml\n(.*?)^```$", FORMAT_MD.read_text(encoding="utf-8"),
+                          flags=re.MULTILINE | re.DOTALL)
     hotel = next(block for block in contract if "title: Hotel check-in" in block)
     clinic = next(block for block in contract if "title: Walk-in clinic" in block)
     assert hotel in YAML_BLOCKS and clinic in YAML_BLOCKS
