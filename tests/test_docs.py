@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 import yaml
 
+from blueprint.api import check_bytes
 from blueprint.findings import CODES
 from blueprint.schema import json_schema
 
@@ -19,6 +20,8 @@ EXPECT = re.compile(r"# expect: ([A-Z]\d{3}) (\d+):(\d+)\n")
 WHOLE_FILES = [block for block in YAML_BLOCKS if block.startswith("blueprint:")]
 RAISING = [block for block in YAML_BLOCKS if EXPECT.match(block)]
 PARTS = [block for block in YAML_BLOCKS if block not in WHOLE_FILES and block not in RAISING]
+PRINTED = dict(re.findall(r"^```yaml\n(# expect: .*?)^```\n\n```text\n(.*?)\n```$", TEXT,
+                          flags=re.MULTILINE | re.DOTALL))
 
 
 def _label(block: str) -> str:
@@ -37,14 +40,15 @@ def test_a_whole_file_example_passes_check(block: str) -> None:
 
 
 @pytest.mark.parametrize("block", RAISING, ids=_label)
-def test_a_raising_example_raises_its_finding_where_it_says(block: str) -> None:
+def test_a_raising_example_raises_its_finding_where_it_says_with_the_message_shown(block: str) -> None:
     match = EXPECT.match(block)
     assert match
-    code, line, column = match[1], int(match[2]), int(match[3])
-    document = check_yaml(block)
-    found = [(f.code, f.line, f.column) for f in document.findings]
-    assert (code, line, column) in found, found
-    if not code.startswith("E"):
+    document = check_bytes(block.encode("utf-8"), "service.yaml")
+    shown = PRINTED.get(block)
+    assert shown, "a raising example is followed by a ```text block with the line `check` prints"
+    assert shown in [str(f) for f in document.findings if (f.code, f.line, f.column) ==
+                     (match[1], int(match[2]), int(match[3]))]
+    if not match[1].startswith("E"):
         assert document.valid, [str(f) for f in document.errors]
 
 
