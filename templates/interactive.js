@@ -159,8 +159,9 @@
       })) ring.setAttribute(name, String(value));
       svg.appendChild(ring);
       if (reveal) {
-        // Zoom in far enough to see the element among its neighbours, never out; centre it.
-        const w = Math.min(box.w, Math.max(b.w * 4, full.w / 8));
+        // Zoom in to about the drawing's natural size (a point a pixel) or until the element fills a third of
+        // the view, whichever is less close, never out; centre it.
+        const w = Math.min(box.w, Math.max(b.w * 3, svg.getBoundingClientRect().width * 1.25));
         const h = w * box.h / box.w;
         box = {x: b.x + b.w / 2 - w / 2, y: b.y + b.h / 2 - h / 2, w, h};
         moved = true;

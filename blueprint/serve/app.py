@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from importlib.resources import files as package_files
 from typing import Any
 from urllib.parse import quote
@@ -51,6 +51,12 @@ class Hub:
     def __init__(self) -> None:
         self._queues: set[asyncio.Queue[list[str] | None]] = set()
         self.stopping = False
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    def stop_soon(self) -> None:
+        """`stop` from a signal handler."""
+        if self.loop is not None:
+            self.loop.call_soon_threadsafe(self.stop)
 
     def publish(self, names: list[str]) -> None:
         for queue in self._queues:
@@ -103,8 +109,9 @@ def _file_url(kind: str, rel: str) -> str:
     return f"/{kind}/{quote(rel)}"
 
 
-def create_app(previews: Previews, hub: Hub, loopback: bool) -> Starlette:
-    """The app for `previews`; on loopback it answers only requests addressed to this machine by name."""
+def create_app(previews: Previews, hub: Hub, loopback: bool, started: Callable[[], None]) -> Starlette:
+    """The app for `previews`; on loopback it answers only requests addressed to this machine by name.
+    `started` is called once the app runs and the watcher watches."""
     pages = jinja2.Environment(loader=jinja2.PackageLoader("blueprint.serve", "assets"), autoescape=True,
                                undefined=jinja2.StrictUndefined)
     assets = _assets()
@@ -152,7 +159,10 @@ def create_app(previews: Previews, hub: Hub, loopback: bool) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         stop = asyncio.Event()
+        hub.loop = asyncio.get_running_loop()
         watcher = asyncio.create_task(_watch(previews, hub, stop))
+        await asyncio.sleep(0)      # the watcher's first step sets up its watches
+        started()
         try:
             yield
         finally:

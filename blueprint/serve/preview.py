@@ -127,7 +127,8 @@ def element_details(service: Service, measured: dict[str, Any], lang: str) -> di
                 details[f"fail.{step.id}.{action.lane}"] = [["", action.fail.what], *rows]
     for numbers in measured.get("steps", ()):
         rows = [[_words(key), shown] for key, value in numbers.items()
-                if key not in ("id", "stage") and (shown := _shown(key, value, currency)) is not None]
+                if key not in ("id", "stage") and not (key == "wait_s" and not value)
+                and (shown := _shown(key, value, currency)) is not None]
         details[f"step.{numbers['id']}"] = [["", service.step(numbers["id"]).title], *rows]
         if numbers.get("wait_s"):
             details[f"wait.{numbers['id']}"] = details[f"step.{numbers['id']}"]
@@ -190,8 +191,9 @@ class Previews:
         return found
 
     def name_of(self, changed: str) -> str | None:
-        """The relative name of a changed path the watcher reported, if it can be a served file."""
-        path = Path(changed)
+        """The relative name of a changed path the watcher reported, if it can be a served file. The watcher
+        follows symlinked folders, so a file may be reported by a path through one: its real place counts."""
+        path = Path(changed).resolve()
         if path.suffix not in SERVICE_SUFFIXES or self._root not in path.parents:
             return None
         rel = path.relative_to(self._root).as_posix()

@@ -1,7 +1,6 @@
 """Run the preview server: bind the port (a clear error when it is taken), print the URL, stop cleanly on Ctrl-C."""
 from __future__ import annotations
 
-import asyncio
 import errno
 import ipaddress
 import socket
@@ -68,35 +67,28 @@ def serve(path: Path, host: str, port: int, open_browser: bool, say: Callable[[s
 
     loopback = is_loopback(host)
     sock = bind(host, port)
+    url = url_of(sock)
     hub = Hub()
-    config = uvicorn.Config(create_app(Previews(path), hub, loopback), log_level="warning", access_log=False,
-                            timeout_graceful_shutdown=2, lifespan="on")
+
+    def started() -> None:
+        say(f"serving {path} at {url} (Ctrl-C to stop)")
+        if open_browser:
+            threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
 
     class Server(uvicorn.Server):
         """Uvicorn's server, ending the pages' event streams on Ctrl-C instead of waiting for them."""
 
         def handle_exit(self, sig: int, frame: FrameType | None) -> None:
             super().handle_exit(sig, frame)
-            if loop is not None:
-                loop.call_soon_threadsafe(hub.stop)
+            hub.stop_soon()
 
-    loop: asyncio.AbstractEventLoop | None = None
-    server = Server(config)
-
-    async def run() -> None:
-        nonlocal loop
-        loop = asyncio.get_running_loop()
-        await server.serve(sockets=[sock])
-
-    url = url_of(sock)
     if not loopback:
         warn(f"blueprint: warning: serving on {host}: anyone who can reach this machine can read the service "
              f"files under {path}")
-    say(f"serving {path} at {url} (Ctrl-C to stop)")
-    if open_browser:
-        threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+    server = Server(uvicorn.Config(create_app(Previews(path), hub, loopback, started), log_level="warning",
+                                   access_log=False, timeout_graceful_shutdown=2, lifespan="on"))
     try:
-        asyncio.run(run())
+        server.run(sockets=[sock])
     except KeyboardInterrupt:
         pass        # uvicorn raises Ctrl-C again once it has stopped
     finally:
