@@ -37,14 +37,10 @@
     }
   }
 
-  function attach(container, options) {
-    let details = (options && options.details) || {};
-    let svg = null;
-    let full = null;        // the drawing's own viewBox
-    let box = null;         // the viewBox shown
-    let moved = false;      // the user zoomed or panned
-    let ring = null;
-    let marked = null;
+  // One tooltip for every diagram of the page.
+  function sharedTip() {
+    const existing = document.querySelector("body > .bp-tooltip");
+    if (existing) return existing;
     const tip = document.createElement("div");
     tip.className = "bp-tooltip";
     Object.assign(tip.style, {
@@ -53,6 +49,18 @@
       font: "inherit", fontSize: "0.9em", lineHeight: "1.4", boxShadow: "0 2px 8px rgba(0,0,0,0.3)",
     });
     document.body.appendChild(tip);
+    return tip;
+  }
+
+  function attach(container, options) {
+    let details = (options && options.details) || {};
+    let svg = null;
+    let full = null;        // the drawing's own viewBox
+    let box = null;         // the viewBox shown
+    let moved = false;      // the user zoomed or panned
+    let ring = null;
+    let marked = null;
+    const tip = sharedTip();
     if (!container.hasAttribute("tabindex")) container.tabIndex = 0;
     container.style.overflow = "hidden";
     container.style.touchAction = "none";
