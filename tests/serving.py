@@ -4,45 +4,25 @@ from __future__ import annotations
 import http.client
 import json
 import re
-import signal
-import subprocess
 import threading
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from support import BLUEPRINT
+from support import Running
 
-TIMEOUT_S = 15.0
+TIMEOUT_S = Running.TIMEOUT_S
 
 
-class Server:
-    """A running `blueprint serve PATH --port 0` whose output is collected line by line."""
+class Server(Running):
+    """A running `blueprint serve PATH --port 0` (any free loopback port), its URL read from its output."""
 
     def __init__(self, path: Path, *options: str) -> None:
-        self.process = subprocess.Popen([str(BLUEPRINT), "serve", str(path), "--port", "0", *options],
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        self.lines: list[str] = []
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-        self.wait_for(lambda: any("serving" in line for line in self.lines), "the URL")
+        super().__init__("serve", path, "--port", "0", *options)
+        self.wait_for(self.seen("serving"), "the URL")
         found = re.search(r"http://(\S+?):(\d+)/", "\n".join(self.lines))
         assert found, self.lines
         self.host, self.port = found.group(1), int(found.group(2))
         self.url = f"http://{self.host}:{self.port}"
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.append(line.rstrip("\n"))
-
-    def wait_for(self, condition: Callable[[], bool], what: str) -> None:
-        deadline = time.monotonic() + TIMEOUT_S
-        while not condition():
-            assert self.process.poll() is None, f"serve exited early: {self.lines}"
-            assert time.monotonic() < deadline, f"timed out waiting for {what}: {self.lines}"
-            time.sleep(0.05)
 
     def get(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
         """GET `path` exactly as written (no normalising of `..` or `%2e`)."""
@@ -58,12 +38,6 @@ class Server:
         status, _, body = self.get(path)
         assert status == 200, (path, status, body)
         return json.loads(body)
-
-    def interrupt(self) -> int:
-        self.process.send_signal(signal.SIGINT)
-        code = self.process.wait(timeout=TIMEOUT_S)
-        self.reader.join(timeout=TIMEOUT_S)
-        return code
 
 
 class Events:
