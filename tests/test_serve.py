@@ -272,3 +272,12 @@ def test_other_commands_do_not_import_the_server() -> None:
             % str(ROOT / "samples" / "hotel-stay.yaml"))
     result = subprocess.run([str(BLUEPRINT.parent / "python"), "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_file_turned_into_a_symlink_out_is_refused(folder: Path, server: Server) -> None:
+    assert server.get("/data/coffee.yaml")[0] == 200
+    coffee = folder / "coffee.yaml"
+    coffee.unlink()
+    coffee.symlink_to(folder.parent / "outside.yaml")
+    server.wait_for(lambda: server.get("/data/coffee.yaml")[0] == 404, "the symlink to be refused")
+    assert server.get("/svg/blueprint/coffee.yaml")[0] == 404

@@ -91,6 +91,7 @@ async def _watch(previews: Previews, hub: Hub, stop: asyncio.Event) -> None:
     from watchfiles import DefaultFilter, awatch
 
     async for changes in awatch(previews.watched, watch_filter=DefaultFilter(), stop_event=stop):
+        previews.forget()           # files may have come, gone, or become symlinks
         names = sorted({name for _, path in changes if (name := previews.name_of(path)) is not None})
         if names:
             await asyncio.to_thread(lambda: [previews.preview(name) for name in names])

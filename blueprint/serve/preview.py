@@ -172,6 +172,7 @@ class Previews:
         self.path = path
         self.folder = path.is_dir()
         self._root = (path if self.folder else path.parent).resolve()
+        self._files: dict[str, Path] | None = None
         self._previews: dict[str, Preview] = {}
         self._lock = threading.Lock()
 
@@ -181,14 +182,22 @@ class Previews:
         return self._root
 
     def files(self) -> dict[str, Path]:
-        """Relative name (with `/`) → file, for every service file under PATH that stays inside it."""
-        if not self.folder:
-            return {self.path.name: self.path}
-        found = {}
-        for path in find_service_files(self.path):
-            if self._root in path.resolve().parents:      # a symlink out of PATH is not served
-                found[path.relative_to(self.path).as_posix()] = path
-        return found
+        """Relative name (with `/`) → file, for every service file under PATH that stays inside it; listed
+        again after `forget`, which the watcher calls on every change."""
+        listed = self._files
+        if listed is None:
+            listed = {self.path.name: self.path} if not self.folder else {
+                path.relative_to(self.path).as_posix(): path for path in find_service_files(self.path)
+                if self._inside(path)}
+            self._files = listed
+        return listed
+
+    def forget(self) -> None:
+        self._files = None
+
+    def _inside(self, path: Path) -> bool:
+        """Whether a file of a folder PATH really lies in it (a symlink out of PATH does not)."""
+        return self._root in path.resolve().parents
 
     def name_of(self, changed: str) -> str | None:
         """The relative name of a changed path the watcher reported, if it can be a served file. The watcher
@@ -202,7 +211,7 @@ class Previews:
     def preview(self, rel: str) -> Preview | None:
         """The preview of `rel`, checked and drawn again when its content changed; None when it is not served."""
         path = self.files().get(rel)
-        if path is None or not is_service_file(path):
+        if path is None or not is_service_file(path) or (self.folder and not self._inside(path)):
             self._previews.pop(rel, None)
             return None
         try:
