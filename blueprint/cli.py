@@ -299,8 +299,8 @@ def serve(
 ) -> None:
     """A live preview page: both diagrams with zoom and pan, metrics and findings, redrawn on every save.
 
-    An invalid file keeps its last good drawing under an overlay of its errors. Needs the serve extra
-    (pip install 'blueprint[serve]'). Exit 2 when the port is in use.
+    An invalid file keeps its last good drawing under an overlay of its errors. Needs the package's
+    `serve` extra (docs/serve.md). Exit 2 when the port is in use.
 
     Example:  blueprint serve samples/ --open
     """

@@ -75,10 +75,16 @@ def _shown(key: str, value: Any, currency: str | None) -> str | None:
     return str(value) if isinstance(value, str) else None
 
 
+def _currency(measured: dict[str, Any]) -> str | None:
+    """The currency of the metrics' cost (format 1.1), if any."""
+    cost = measured.get("cost")
+    return cost.get("currency") if isinstance(cost, dict) else None
+
+
 def metrics_summary(measured: dict[str, Any], lang: str) -> list[dict[str, str]]:
     """Every top-level number of `metrics --format json` (a cost mapping as one entry per amount), for people:
     metrics added to the JSON show here without a change."""
-    currency = (measured.get("cost") or {}).get("currency") if isinstance(measured.get("cost"), dict) else None
+    currency = _currency(measured)
     rows = []
     for key, value in measured.items():
         if isinstance(value, dict):
@@ -117,7 +123,7 @@ def _action_rows(service: Service, action: Action, currency: str | None, lang: s
 
 def element_details(service: Service, measured: dict[str, Any], lang: str) -> dict[str, list[list[str]]]:
     """Hover details by element id: each action (and its fail point), and each step's numbers from the metrics."""
-    currency = measured["cost"].get("currency") if isinstance(measured.get("cost"), dict) else None
+    currency = _currency(measured)
     details: dict[str, list[list[str]]] = {}
     for step in service.steps:
         for action in step.actions:
