@@ -281,3 +281,18 @@ def test_a_file_turned_into_a_symlink_out_is_refused(folder: Path, server: Serve
     coffee.symlink_to(folder.parent / "outside.yaml")
     server.wait_for(lambda: server.get("/data/coffee.yaml")[0] == 404, "the symlink to be refused")
     assert server.get("/svg/blueprint/coffee.yaml")[0] == 404
+
+
+def test_open_starts_the_browser_on_the_page(tmp_path: Path, minimal_file: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    opened = tmp_path / "opened"
+    browser = tmp_path / "browser"
+    browser.write_text(f'#!/bin/sh\necho "$1" > {opened}\n', encoding="utf-8")
+    browser.chmod(0o755)
+    monkeypatch.setenv("BROWSER", f"{browser} %s")      # the standard library's webbrowser runs this
+    running = Server(minimal_file, "--open")
+    try:
+        running.wait_for(lambda: opened.exists() and opened.read_text().strip(), "the browser")
+        assert opened.read_text().strip() == running.url + "/"
+    finally:
+        assert running.interrupt() == 0

@@ -104,6 +104,10 @@ def test_edit_break_fix_click_and_hover(tmp_path: Path, browser: Browser) -> Non
         assert page.locator("#errors button").all_text_contents() == [
             f"{source}:1:1: E005 missing required key 'title'"]
         assert page.is_visible("#overlay")
+        page.click("#overlay-fold")         # folded to its heading, to see the diagram under it
+        assert page.is_hidden("#errors") and page.is_visible("#overlay-heading")
+        page.click("#overlay-fold")
+        assert page.is_visible("#errors")
         assert "Taps the phone" in _svg_text(page, "blueprint") and "Gone" not in _svg_text(page, "blueprint")
 
         # Fix it: the overlay goes.

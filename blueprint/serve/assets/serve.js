@@ -66,7 +66,7 @@
                                                       : [element("li", "none", "none")]));
     selected = null;
 
-    const overlay = document.getElementById("overlay");
+    if (data.valid) setFolded(false);
     overlay.hidden = data.valid;
     document.getElementById("errors").replaceChildren(...data.errors.map(findingItem));
     setText("overlay-heading", data.drawing ? "This version has errors: showing the last good drawing"
@@ -83,6 +83,16 @@
     drawing = token;
     document.body.dataset.drawing = token;
   }
+
+  // The overlay can be folded to its heading; it unfolds when new errors come after a valid version.
+  const overlay = document.getElementById("overlay");
+  const fold = document.getElementById("overlay-fold");
+  function setFolded(folded) {
+    overlay.classList.toggle("folded", folded);
+    fold.textContent = folded ? "show" : "hide";
+    fold.setAttribute("aria-expanded", String(!folded));
+  }
+  fold.addEventListener("click", () => setFolded(!overlay.classList.contains("folded")));
 
   let pending = null;
   async function refresh() {
