@@ -21,8 +21,8 @@ class Server(Running):
         self.wait_for(self.seen("serving"), "the URL")
         found = re.search(r"http://(\S+?):(\d+)/", "\n".join(self.lines))
         assert found, self.lines
-        self.host, self.port = found.group(1), int(found.group(2))
-        self.url = f"http://{self.host}:{self.port}"
+        self.host, self.port = found.group(1).strip("[]"), int(found.group(2))
+        self.url = f"http://{found.group(1)}:{self.port}"
 
     def get(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
         """GET `path` exactly as written (no normalising of `..` or `%2e`)."""

@@ -296,3 +296,14 @@ def test_open_starts_the_browser_on_the_page(tmp_path: Path, minimal_file: Path,
         assert opened.read_text().strip() == running.url + "/"
     finally:
         assert running.interrupt() == 0
+
+
+def test_ipv6_loopback(minimal_file: Path) -> None:
+    running = Server(minimal_file, "--host", "::1")
+    try:
+        assert running.url.startswith("http://[::1]:")
+        assert running.json("/data/minimal.yaml")["title"] == "Minimal"    # Host: [::1]:PORT is this machine
+        assert running.get("/", headers={"Host": "attacker.example"})[0] == 400
+        assert not any("warning" in line for line in running.lines)
+    finally:
+        assert running.interrupt() == 0

@@ -63,6 +63,12 @@ def test_edit_break_fix_click_and_hover(tmp_path: Path, browser: Browser) -> Non
         assert page.locator("#metrics dd").all_text_contents() == ["10m", "1m", "10.0 %"]
         assert page.locator("#findings button").count() == 3
 
+        # Nothing changes, nothing is asked for: the page waits on its event stream and never polls.
+        asked: list[str] = []
+        page.on("request", lambda request: asked.append(request.url))
+        page.wait_for_timeout(2500)
+        assert asked == []
+
         # Hover an action: its details, as text.
         page.locator('#blueprint [id="a.pay.frontstage"]').hover()
         tip = page.locator(".bp-tooltip")

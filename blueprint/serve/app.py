@@ -176,5 +176,5 @@ def create_app(previews: Previews, hub: Hub, loopback: bool, started: Callable[[
               Route("/svg/{view}/{rel:path}", svg), Route("/assets/{name}", asset), Route("/events", events)]
     middleware = [Middleware(_SecurityHeaders)]
     if loopback:
-        middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=["127.0.0.1", "localhost"]))
+        middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=["127.0.0.1", "localhost", "[::1]"]))
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
