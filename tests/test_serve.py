@@ -91,6 +91,7 @@ def folder(tmp_path: Path) -> Path:
     (src / "coffee.yaml").write_text(COFFEE, encoding="utf-8")
     (src / "sub" / "visit.yaml").write_text(MINIMAL, encoding="utf-8")
     (src / "notes.yaml").write_text("title: not a service\n", encoding="utf-8")
+    (src / "broken.yaml").write_text(MINIMAL.replace("title: Minimal\n", ""), encoding="utf-8")
     (src / "readme.txt").write_text("blueprint: 1\n", encoding="utf-8")
     (src / ".hidden").mkdir()
     (src / ".hidden" / "secret.yaml").write_text(MINIMAL, encoding="utf-8")
@@ -113,8 +114,11 @@ def test_lists_the_service_files_and_nothing_else(server: Server) -> None:
     status, headers, body = server.get("/")
     page = body.decode()
     assert status == 200 and headers["content-type"].startswith("text/html")
-    assert '<a href="/file/coffee.yaml">coffee.yaml</a>' in page
-    assert '<a href="/file/sub/visit.yaml">sub/visit.yaml</a>' in page
+    assert ('<a href="/file/coffee.yaml"><span class="name">coffee.yaml</span> <span class="service">Coffee</span> '
+            '<span class="ok">valid · 3 warnings</span></a>') in page
+    assert '<a href="/file/sub/visit.yaml"><span class="name">sub/visit.yaml</span> <span class="service">Minimal' \
+        in page
+    assert '<span class="name">broken.yaml</span> <span class="bad">1 error</span>' in page
     for absent in ("notes.yaml", "readme.txt", "secret.yaml", "link.yaml", "outside"):
         assert absent not in page
     assert "script-src 'self'" in headers["content-security-policy"]

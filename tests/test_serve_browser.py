@@ -150,10 +150,10 @@ def test_the_folder_list_follows_the_folder(tmp_path: Path, browser: Browser) ->
     try:
         page = watched.page
         page.goto(server.url + "/")
-        assert page.locator("#files a").all_text_contents() == ["coffee.yaml"]
+        assert page.locator("#files .name").all_text_contents() == ["coffee.yaml"]
         (tmp_path / "tea.yaml").write_text(COFFEE.replace("Coffee", "Tea"), encoding="utf-8")
         page.wait_for_function("() => document.querySelectorAll('#files a').length === 2", timeout=WAIT_MS)
-        page.click("text=tea.yaml")
+        page.click("#files a >> text=tea.yaml")
         page.wait_for_selector("body[data-shown=valid]", timeout=WAIT_MS)
         assert page.text_content("#title") == "Tea"
     finally:

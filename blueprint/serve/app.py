@@ -121,11 +121,14 @@ def create_app(previews: Previews, hub: Hub, loopback: bool, started: Callable[[
         return Response(pages.get_template(name).render(**values), media_type="text/html; charset=utf-8")
 
     async def index(request: Request) -> Response:
-        names = await asyncio.to_thread(lambda: list(previews.files()))
         if not previews.folder:
-            return RedirectResponse(_file_url("file", names[0]), status_code=303)
+            return RedirectResponse(_file_url("file", next(iter(previews.files()))), status_code=303)
+        checked = await asyncio.to_thread(lambda: {name: previews.preview(name, draw=False)
+                                                   for name in previews.files()})
         return page("index.html.j2", folder=str(previews.path),
-                    files=[{"name": name, "href": _file_url("file", name)} for name in names])
+                    files=[{"name": name, "href": _file_url("file", name), "title": preview.title,
+                            "errors": len(preview.document.errors), "counts": preview.counts()}
+                           for name, preview in checked.items() if preview is not None and preview.document])
 
     async def file_page(request: Request) -> Response:
         rel = request.path_params["rel"]

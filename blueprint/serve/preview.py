@@ -151,22 +151,53 @@ class Preview:
     """One file as last seen: its content, its check, and the last drawing made of a valid version."""
 
     raw: bytes = b""
+    current: str = ""                       # the content's hash
     document: Document | None = None
     problem: str | None = None              # why a valid file could not be drawn (say, too large)
+    attempted: str | None = None            # the content hash last drawn, or tried
     svgs: dict[str, bytes] = field(default_factory=dict)
     drawing: str | None = None              # the content hash the SVGs were drawn from
     shown: dict[str, Any] = field(default_factory=dict)   # title, metrics, details of that drawing
 
+    def check(self, raw: bytes, file: str) -> None:
+        self.raw, self.current, self.document = raw, hashlib.sha256(raw).hexdigest()[:16], check_bytes(raw, file)
+
+    def draw(self) -> None:
+        """Draw the checked content, once, if it is valid."""
+        service = self.document.service if self.document else None
+        if service is None or self.attempted == self.current:
+            return
+        self.attempted, self.problem = self.current, None
+        try:
+            svgs = {view: render(service, view, "svg") for view in VIEWS}
+        except BlueprintError as error:
+            self.problem = str(error) if error.file else f"{self.document.file}: {error}"
+            return
+        measured = metrics_json(measure(service))
+        self.svgs, self.drawing = svgs, self.current
+        self.shown = {"title": service.title, "lang": service.lang, "labels": page_labels(service.lang),
+                      "metrics": metrics_summary(measured, service.lang),
+                      "details": element_details(service, measured, service.lang)}
+
+    @property
+    def title(self) -> str | None:
+        """The service's title: of this version when valid, else of the last drawing, if any."""
+        service = self.document.service if self.document else None
+        return service.title if service is not None else self.shown.get("title")
+
+    def counts(self) -> dict[str, int]:
+        """Findings by severity."""
+        found = self.document.findings if self.document else ()
+        return {s.value: sum(f.severity is s for f in found) for s in Severity}
+
     def payload(self, rel: str) -> dict[str, Any]:
         assert self.document is not None
-        current = hashlib.sha256(self.raw).hexdigest()[:16]
         errors = [_finding_json(f) for f in self.document.errors]
-        if self.problem:
+        if self.problem and self.attempted == self.current:
             errors.append({"text": self.problem, "code": "", "severity": "error", "targets": []})
         return {"rel": rel, "file": self.document.file, "valid": not errors, "drawing": self.drawing,
-                "stale": self.drawing is not None and self.drawing != current, "errors": errors,
-                "findings": errors or [_finding_json(f) for f in self.document.findings],
-                "counts": {s.value: sum(f.severity is s for f in self.document.findings) for s in Severity},
+                "stale": self.drawing is not None and self.drawing != self.current, "errors": errors,
+                "findings": errors or [_finding_json(f) for f in self.document.findings], "counts": self.counts(),
                 "title": rel, "lang": "en", "labels": page_labels("en"), "metrics": [], "details": {},
                 **self.shown}
 
@@ -214,8 +245,9 @@ class Previews:
         rel = path.relative_to(self._root).as_posix()
         return rel if self.folder or rel == self.path.name else None
 
-    def preview(self, rel: str) -> Preview | None:
-        """The preview of `rel`, checked and drawn again when its content changed; None when it is not served."""
+    def preview(self, rel: str, draw: bool = True) -> Preview | None:
+        """The preview of `rel`, checked (and with `draw` drawn) again when its content changed; None when it is
+        not served."""
         path = self.files().get(rel)
         if path is None or not is_service_file(path) or (self.folder and not self._inside(path)):
             self._previews.pop(rel, None)
@@ -228,22 +260,7 @@ class Previews:
         with self._lock:
             preview = self._previews.setdefault(rel, Preview())
             if preview.document is None or raw != preview.raw:
-                self._update(preview, raw, str(path))
+                preview.check(raw, str(path))
+            if draw:
+                preview.draw()
             return preview
-
-    def _update(self, preview: Preview, raw: bytes, file: str) -> None:
-        document = check_bytes(raw, file)
-        preview.raw, preview.document, preview.problem = raw, document, None
-        if document.service is None:
-            return
-        try:
-            svgs = {view: render(document.service, view, "svg") for view in VIEWS}
-        except BlueprintError as error:
-            preview.problem = str(error) if error.file else f"{file}: {error}"
-            return
-        service = document.service
-        measured = metrics_json(measure(service))
-        preview.svgs, preview.drawing = svgs, hashlib.sha256(raw).hexdigest()[:16]
-        preview.shown = {"title": service.title, "lang": service.lang, "labels": page_labels(service.lang),
-                         "metrics": metrics_summary(measured, service.lang),
-                         "details": element_details(service, measured, service.lang)}

@@ -54,8 +54,9 @@
     setText("file", data.file);
     for (const key of ["journey", "blueprint", "metrics", "findings"]) setText(`${key}-heading`, data.labels[key]);
     const counts = data.counts;
-    setText("status", data.valid ? `valid · ${counts.warning} warnings · ${counts.info} info`
-                                 : `${data.errors.length} errors`);
+    const many = (count, word) => `${count} ${word}${count === 1 ? "" : "s"}`;
+    setText("status", data.valid ? `valid · ${many(counts.warning, "warning")} · ${counts.info} info`
+                                 : many(data.errors.length, "error"));
     document.getElementById("status").className = data.valid ? "ok" : "bad";
 
     const metrics = document.getElementById("metrics");
