@@ -159,6 +159,24 @@ def test_refuses_everything_else(server: Server, path: str) -> None:
     assert b"Minimal" not in body and b"root:" not in body
 
 
+def test_names_in_any_script_and_with_markup(tmp_path: Path) -> None:
+    (tmp_path / "门诊 visit.yaml").write_text(MINIMAL, encoding="utf-8")
+    (tmp_path / "<img src=x onerror=alert(1)>#?.yaml").write_text(MINIMAL, encoding="utf-8")
+    running = Server(tmp_path)
+    try:
+        page = running.get("/")[2].decode()
+        assert '<a href="/file/%E9%97%A8%E8%AF%8A%20visit.yaml"><span class="name">门诊 visit.yaml</span>' in page
+        assert '<span class="name">&lt;img src=x onerror=alert(1)&gt;#?.yaml</span>' in page
+        assert "<img" not in page
+        assert running.json("/data/%E9%97%A8%E8%AF%8A%20visit.yaml")["title"] == "Minimal"
+        hostile = "/data/%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E%23%3F.yaml"
+        assert running.json(hostile)["rel"] == "<img src=x onerror=alert(1)>#?.yaml"
+        status, _, body = running.get("/file/%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E%23%3F.yaml")
+        assert status == 200 and b"<img" not in body
+    finally:
+        running.interrupt()
+
+
 def test_only_this_machine_by_name(server: Server) -> None:
     status, _, _ = server.get("/", headers={"Host": "attacker.example"})
     assert status == 400          # a page on another site cannot reach us through DNS rebinding

@@ -165,6 +165,7 @@ def test_hostile_text_stays_text(tmp_path: Path, browser: Browser) -> None:
     hostile = sorted((ROOT / "tests" / "hostile").glob("inject-*.yaml"))
     for path in hostile:
         shutil.copy(path, tmp_path / path.name)
+    shutil.copy(ROOT / "tests" / "hostile" / "inject-html.yaml", tmp_path / "<img src=x onerror=alert(1)>#?.yaml")
     server = Server(tmp_path)
     watched = Watched(browser)
     try:
@@ -173,6 +174,13 @@ def test_hostile_text_stays_text(tmp_path: Path, browser: Browser) -> None:
             assert page.locator("script").count() == 2, path.name        # ours only
             assert page.locator("img, iframe, object, embed, foreignObject, a[href^='javascript']").count() == 0
             assert page.locator("#blueprint svg [onload], #blueprint svg script").count() == 0
+        page = watched.page
+        page.goto(server.url + "/")
+        assert page.locator("img").count() == 0
+        page.click("#files a >> text=<img src=x onerror=alert(1)>#?.yaml")
+        page.wait_for_selector("body[data-shown=valid]", timeout=WAIT_MS)
+        assert page.text_content("#file").endswith("<img src=x onerror=alert(1)>#?.yaml")
+        assert page.locator("img").count() == 0
         page = watched.open(f"{server.url}/file/inject-html.yaml")
         assert page.text_content("#title") == "<script>alert(1)</script>"
         assert "<b>bold</b>" in _svg_text(page, "journey")
