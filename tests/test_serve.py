@@ -60,7 +60,7 @@ def test_metrics_summary_shows_new_numbers_without_a_change() -> None:
     assert metrics_summary(measured, "en") == [
         {"label": "Lead time", "value": "1h 30m"}, {"label": "Expected lead time", "value": "1h 15m"},
         {"label": "Critical path", "value": "a → b"}, {"label": "Cost", "value": "75.50 EUR"},
-        {"label": "Cost: labour", "value": "60.00 EUR"}, {"label": "Cost: direct", "value": "15.50 EUR"}]
+        {"label": "Labour cost", "value": "60.00 EUR"}, {"label": "Direct cost", "value": "15.50 EUR"}]
 
 
 def test_hover_details_of_actions_fail_points_and_steps() -> None:

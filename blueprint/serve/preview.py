@@ -88,8 +88,8 @@ def metrics_summary(measured: dict[str, Any], lang: str) -> list[dict[str, str]]
     rows = []
     for key, value in measured.items():
         if isinstance(value, dict):
-            rows += [{"label": f"{_words(key)}: {sub}" if sub != "total" else _words(key), "value": shown}
-                     for sub, amount in value.items() if sub != "currency"
+            rows += [{"label": _words(key) if sub == "total" else f"{_words(sub)} {_words(key).lower()}",
+                      "value": shown} for sub, amount in value.items() if sub != "currency"
                      and (shown := _shown(sub, amount, currency)) is not None and (amount or sub == "total")]
         elif not (isinstance(value, list) and value and isinstance(value[0], dict)):
             shown = _shown(key, value, currency)
