@@ -80,10 +80,17 @@
       svg.style.height = "100%";
       svg.style.display = "block";
       svg.style.cursor = "grab";
+      size();
+    }
+
+    // As tall as the fitted drawing at the container's width, between 220 px and 80 % of the window.
+    function size() {
+      if (!full) return;
       const width = container.clientWidth || 800;
       container.style.height = Math.round(Math.min(Math.max(width * full.h / full.w, 220),
                                                    window.innerHeight * 0.8)) + "px";
     }
+    window.addEventListener("resize", size);
 
     function load(text) {
       const parsed = new DOMParser().parseFromString(text, "image/svg+xml");
