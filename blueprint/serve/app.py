@@ -4,6 +4,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import sys
+import traceback
 from collections.abc import AsyncIterator, Callable
 from importlib.resources import files as package_files
 from typing import Any
@@ -90,12 +92,19 @@ async def _watch(previews: Previews, hub: Hub, stop: asyncio.Event) -> None:
     """Check and draw each changed service file, then tell the pages (the same watcher as `blueprint watch`)."""
     from watchfiles import DefaultFilter, awatch
 
-    async for changes in awatch(previews.watched, watch_filter=DefaultFilter(), stop_event=stop):
-        previews.forget()           # files may have come, gone, or become symlinks
-        names = sorted({name for _, path in changes if (name := previews.name_of(path)) is not None})
-        if names:
-            await asyncio.to_thread(lambda: [previews.preview(name) for name in names])
-            hub.publish(names)
+    try:
+        async for changes in awatch(previews.watched, watch_filter=DefaultFilter(), stop_event=stop):
+            previews.forget()           # files may have come, gone, or become symlinks
+            names = sorted({name for _, path in changes if (name := previews.name_of(path)) is not None})
+            if names:
+                try:
+                    await asyncio.to_thread(lambda: [previews.preview(name) for name in names])
+                except Exception:       # a bug in one file's check or drawing must not stop the watching
+                    traceback.print_exc()
+                hub.publish(names)
+    except OSError as error:            # say, the system's limit of watched folders reached
+        print(f"blueprint: warning: cannot watch {previews.watched}: {error}; save, then reload the page",
+              file=sys.stderr, flush=True)
 
 
 def _assets() -> dict[str, bytes]:
