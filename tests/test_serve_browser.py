@@ -187,3 +187,29 @@ def test_hostile_text_stays_text(tmp_path: Path, browser: Browser) -> None:
     finally:
         server.interrupt()
     assert watched.problems == []
+
+
+def test_interactive_js_on_an_svg_already_in_the_page(browser: Browser) -> None:
+    """The HTML report's use: our SVG inline in a page of its own, the script attached to its container."""
+    from blueprint.api import check_bytes
+    from blueprint.render import render
+
+    service = check_bytes(COFFEE.encode(), "coffee.yaml").service
+    assert service is not None
+    svg = render(service, "blueprint", "svg").decode().split("?>", 1)[1]
+    watched = Watched(browser)
+    page = watched.page
+    page.set_content(f'<!doctype html><body><div id="diagram" style="width:800px">{svg}</div></body>')
+    page.add_script_tag(content=(ROOT / "templates" / "interactive.js").read_text(encoding="utf-8"))
+    found = page.evaluate("""() => {
+        const view = window.view = BlueprintInteractive.attach(document.getElementById("diagram"),
+                                                               {details: {"a.pay.customer": [["", "Pays"]]}});
+        return [view.has("a.pay.customer"), view.has("a.nowhere.customer"), view.highlight("wait.queue"),
+                view.highlight("a.nowhere.customer"), document.querySelectorAll(".bp-ring").length];
+    }""")
+    assert found == [True, False, True, False, 0]
+    assert page.evaluate("() => window.view.highlight('step.pay')")
+    assert page.locator(".bp-ring").count() == 1 and page.locator('[id="step.pay"].bp-highlight').count() == 1
+    page.locator('[id="a.pay.customer"]').hover()
+    assert page.locator(".bp-tooltip").inner_text() == "Pays"
+    assert watched.problems == []
