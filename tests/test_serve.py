@@ -5,6 +5,7 @@ import shutil
 import socket
 import subprocess
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -84,9 +85,10 @@ def test_finding_targets_most_specific_first() -> None:
                        "F202": ["fail.pay.frontstage", "a.pay.frontstage", "step.pay"]}
 
 
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    src = tmp_path / "services"
+def _services(base: Path) -> Path:
+    """A folder of service files beside what must never be served: a non-service YAML file, a text file, a
+    hidden folder, a symlink to a file outside and one to the folder above."""
+    src = base / "services"
     (src / "sub").mkdir(parents=True)
     (src / "coffee.yaml").write_text(COFFEE, encoding="utf-8")
     (src / "sub" / "visit.yaml").write_text(MINIMAL, encoding="utf-8")
@@ -95,23 +97,39 @@ def folder(tmp_path: Path) -> Path:
     (src / "readme.txt").write_text("blueprint: 1\n", encoding="utf-8")
     (src / ".hidden").mkdir()
     (src / ".hidden" / "secret.yaml").write_text(MINIMAL, encoding="utf-8")
-    outside = tmp_path / "outside.yaml"
+    outside = base / "outside.yaml"
     outside.write_text(MINIMAL.replace("Minimal", "Outside"), encoding="utf-8")
     (src / "link.yaml").symlink_to(outside)
-    (src / "linkdir").symlink_to(tmp_path, target_is_directory=True)
+    (src / "linkdir").symlink_to(base, target_is_directory=True)
     return src
 
 
 @pytest.fixture
-def server(folder: Path):
+def folder(tmp_path: Path) -> Path:
+    return _services(tmp_path)
+
+
+def _serving(folder: Path) -> Iterator[Server]:
     running = Server(folder)
     yield running
     if running.process.poll() is None:
         running.interrupt()
 
 
-def test_lists_the_service_files_and_nothing_else(server: Server) -> None:
-    status, headers, body = server.get("/")
+@pytest.fixture
+def server(folder: Path) -> Iterator[Server]:
+    """A server of its own, for tests that change the folder."""
+    yield from _serving(folder)
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One server for the tests that only read."""
+    yield from _serving(_services(tmp_path_factory.mktemp("shared")))
+
+
+def test_lists_the_service_files_and_nothing_else(shared: Server) -> None:
+    status, headers, body = shared.get("/")
     page = body.decode()
     assert status == 200 and headers["content-type"].startswith("text/html")
     assert ('<a href="/file/coffee.yaml"><span class="name">coffee.yaml</span> <span class="service">Coffee</span> '
@@ -125,22 +143,22 @@ def test_lists_the_service_files_and_nothing_else(server: Server) -> None:
     assert headers["x-content-type-options"] == "nosniff"
 
 
-def test_serves_the_svgs_with_their_element_ids(server: Server) -> None:
-    status, headers, body = server.get("/svg/blueprint/coffee.yaml")
+def test_serves_the_svgs_with_their_element_ids(shared: Server) -> None:
+    status, headers, body = shared.get("/svg/blueprint/coffee.yaml")
     assert status == 200 and headers["content-type"] == "image/svg+xml"
     for ident in ("a.queue.customer", "a.pay.frontstage", "fail.pay.frontstage", "wait.queue", "step.pay",
                   "lane.customer", "line.interaction", "stage.order"):
         assert f'id="{ident}"' in body.decode(), ident
-    status, _, body = server.get("/svg/journey/sub/visit.yaml")
+    status, _, body = shared.get("/svg/journey/sub/visit.yaml")
     assert status == 200 and 'id="step.enter"' in body.decode() and 'id="stage.visit"' in body.decode()
-    data = server.json("/data/coffee.yaml")
+    data = shared.json("/data/coffee.yaml")
     assert data["valid"] and data["title"] == "Coffee" and data["file"].endswith("coffee.yaml")
     assert [f["text"].split(": ", 1)[1] for f in data["findings"]] == [
         "W301 expected wait 4m exceeds the tolerance of 2m", "F201 fail point: Card reader down (risk 6)",
         "F202 fail point without mitigation: Card reader down"]
     assert data["findings"][0]["text"].endswith("coffee.yaml:8:15: W301 expected wait 4m exceeds the tolerance of 2m")
     assert data["metrics"][0] == {"label": "Lead time", "value": "10m"}
-    status, _, page = server.get("/file/sub/visit.yaml")
+    status, _, page = shared.get("/file/sub/visit.yaml")
     assert status == 200 and b'data-data="/data/sub/visit.yaml"' in page
 
 
@@ -153,8 +171,8 @@ def test_serves_the_svgs_with_their_element_ids(server: Server) -> None:
     "/data/./coffee.yaml", "/data/sub/../coffee.yaml", "/svg/report/coffee.yaml", "/svg/../coffee.yaml",
     "/assets/../app.py", "/assets/preview.py", "/assets/%2e%2e%2fapp.py", "/coffee.yaml", "/services/coffee.yaml",
 ])
-def test_refuses_everything_else(server: Server, path: str) -> None:
-    status, _, body = server.get(path)
+def test_refuses_everything_else(shared: Server, path: str) -> None:
+    status, _, body = shared.get(path)
     assert status == 404, (path, body[:200])
     assert b"Minimal" not in body and b"root:" not in body
 
@@ -177,10 +195,10 @@ def test_names_in_any_script_and_with_markup(tmp_path: Path) -> None:
         running.interrupt()
 
 
-def test_only_this_machine_by_name(server: Server) -> None:
-    status, _, _ = server.get("/", headers={"Host": "attacker.example"})
+def test_only_this_machine_by_name(shared: Server) -> None:
+    status, _, _ = shared.get("/", headers={"Host": "attacker.example"})
     assert status == 400          # a page on another site cannot reach us through DNS rebinding
-    assert server.get("/", headers={"Host": f"localhost:{server.port}"})[0] == 200
+    assert shared.get("/", headers={"Host": f"localhost:{shared.port}"})[0] == 200
 
 
 def test_an_edit_sends_a_change_event_and_the_new_drawing(folder: Path, server: Server) -> None:
