@@ -136,7 +136,7 @@ class Site:
             diagram.warnings.append(message)
             diagram.html = error_box([message])
             return diagram
-        diagram.html = f'<div class="blueprint-diagram blueprint-{view}">{svg}</div>'
+        diagram.html = f'<div class="blueprint-diagram blueprint-{view}" style="overflow-x: auto">{svg}</div>'
         return diagram
 
     def _svg(self, raw: bytes, document: Document, view: str) -> str:

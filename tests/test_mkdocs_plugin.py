@@ -70,7 +70,7 @@ def test_fences_become_inline_svg_with_the_element_ids(tmp_path: Path) -> None:
     assert {"stage.book", "step.search", "touchpoint.search", "emotion.search", "pain.lobby-queue"} <= ids(journey)
     assert {"lane.guest", "line.visibility", "a.search.guest", "wait.lobby-queue"} <= ids(blueprint)
     assert "<?xml" not in html and "<!DOCTYPE svg" not in html
-    assert '<div class="blueprint-diagram blueprint-journey"' in html
+    assert '<div class="blueprint-diagram blueprint-journey" style="overflow-x: auto">' in html
     assert "an ordinary fence stays as it is" in html
 
 
