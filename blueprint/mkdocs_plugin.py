@@ -78,8 +78,8 @@ class BlueprintPlugin(BasePlugin[BlueprintConfig]):
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         for token in [token for token in self._pending if token in html]:
-            html = re.sub(rf"<p>\s*{token}\s*</p>|{token}", lambda _: self._pending[token], html)
-            del self._pending[token]
+            diagram = self._pending.pop(token)
+            html = re.sub(rf"<p>\s*{token}\s*</p>|{token}", lambda _, svg=diagram: svg, html)
         return html
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Callable[..., Any]) -> Any:
