@@ -79,7 +79,7 @@ class BlueprintPlugin(BasePlugin[BlueprintConfig]):
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         for token in [token for token in self._pending if token in html]:
             diagram = self._pending.pop(token)
-            html = re.sub(rf"<p>\s*{token}\s*</p>|{token}", lambda _, svg=diagram: svg, html)
+            html = html.replace(f"<p>{token}</p>", diagram).replace(token, diagram)
         return html
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Callable[..., Any]) -> Any:
