@@ -7,12 +7,11 @@ import subprocess
 import sys
 import time
 import urllib.request
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
-from site_support import INVALID, counting_dot, dot_calls
+from site_support import INVALID, SECRET, counting_dot, dot_calls, edit_service, plant_outside, svg_ids, svgs
 from support import SAMPLES
 
 PAGE = """\
@@ -53,22 +52,14 @@ def mkdocs(site: Path, *args: str, env: dict[str, str] | None = None) -> subproc
                           capture_output=True, text=True, timeout=120)
 
 
-def svgs(html: str) -> list[ET.Element]:
-    return [ET.fromstring(svg) for svg in re.findall(r"<svg\b.*?</svg>", html, re.DOTALL)]
-
-
-def ids(svg: ET.Element) -> set[str]:
-    return {element.get("id", "") for element in svg.iter()}
-
-
 def test_fences_become_inline_svg_with_the_element_ids(tmp_path: Path) -> None:
     site = make_site(tmp_path)
     result = mkdocs(site, "--strict")
     assert result.returncode == 0, result.stderr
     html = (site / "site" / "index.html").read_text(encoding="utf-8")
-    journey, blueprint = svgs(html)
-    assert {"stage.book", "step.search", "touchpoint.search", "emotion.search", "pain.lobby-queue"} <= ids(journey)
-    assert {"lane.guest", "line.visibility", "a.search.guest", "wait.lobby-queue"} <= ids(blueprint)
+    journey, blueprint = svg_ids(html)
+    assert {"stage.book", "step.search", "touchpoint.search", "emotion.search", "pain.lobby-queue"} <= journey
+    assert {"lane.guest", "line.visibility", "a.search.guest", "wait.lobby-queue"} <= blueprint
     assert "<?xml" not in html and "<!DOCTYPE svg" not in html
     assert '<div class="blueprint-diagram blueprint-journey" style="overflow-x: auto">' in html
     assert "an ordinary fence stays as it is" in html
@@ -84,8 +75,8 @@ def test_a_whole_service_inline_is_drawn_and_its_flags_point_into_the_page(tmp_p
     assert result.returncode == 0, result.stderr
     assert "INFO    -  docs/index.md:15:19: P101 pain point: <script>alert(1)</script>" in result.stderr
     html = (site / "site" / "index.html").read_text(encoding="utf-8")
-    (journey,) = svgs(html)
-    assert {"stage.visit", "step.enter", "pain.enter"} <= ids(journey)
+    (journey,) = svg_ids(html)
+    assert {"stage.visit", "step.enter", "pain.enter"} <= journey
     assert "<script>alert" not in html
 
 
@@ -114,14 +105,12 @@ def test_flags_are_info_unless_the_site_asks_for_warnings(tmp_path: Path) -> Non
 @pytest.mark.parametrize("reference", ["../../etc/passwd", "/etc/passwd", "services/link.yaml", "../outside.yaml"])
 def test_a_path_outside_the_docs_folder_is_refused(tmp_path: Path, reference: str) -> None:
     site = make_site(tmp_path, f"# Out\n\n```blueprint\nfile: {reference}\n```\n")
-    (site / "outside.yaml").write_text((SAMPLES / "hotel-stay.yaml").read_text(encoding="utf-8")
-                                       .replace("title: Hotel stay", "title: Secret outside"), encoding="utf-8")
-    (site / "docs" / "services" / "link.yaml").symlink_to(site / "outside.yaml")
+    plant_outside(site / "outside.yaml", site / "docs" / "services" / "link.yaml")
     result = mkdocs(site, "--strict")
     assert result.returncode == 1
     assert re.search(rf"WARNING +-  docs/index\.md:3:1: {re.escape(reference)}: (absolute paths are refused|"
                      r"the path leaves the services folder docs)", result.stderr), result.stderr
-    assert "Secret outside" not in (site / "site" / "index.html").read_text(encoding="utf-8")
+    assert SECRET not in (site / "site" / "index.html").read_text(encoding="utf-8")
 
 
 def test_a_rebuild_with_nothing_changed_runs_graphviz_zero_times(tmp_path: Path) -> None:
@@ -129,14 +118,13 @@ def test_a_rebuild_with_nothing_changed_runs_graphviz_zero_times(tmp_path: Path)
     env, calls = counting_dot(tmp_path)
     assert mkdocs(site, "--strict", env=env).returncode == 0
     assert dot_calls(calls) == 2
-    first = re.findall(r"<svg\b.*?</svg>", (site / "site" / "index.html").read_text(encoding="utf-8"), re.DOTALL)
+    first = svgs((site / "site" / "index.html").read_text(encoding="utf-8"))
     assert mkdocs(site, "--strict", env=env).returncode == 0
     assert dot_calls(calls) == 2
-    again = re.findall(r"<svg\b.*?</svg>", (site / "site" / "index.html").read_text(encoding="utf-8"), re.DOTALL)
+    again = svgs((site / "site" / "index.html").read_text(encoding="utf-8"))
     assert again == first and len(first) == 2
     service = site / "docs" / "services" / "hotel.yaml"
-    service.write_text(service.read_text(encoding="utf-8").replace("Compare rooms", "Compare suites"),
-                       encoding="utf-8")
+    edit_service(service)
     assert mkdocs(site, "--strict", env=env).returncode == 0
     assert dot_calls(calls) == 4
 
@@ -172,8 +160,7 @@ def test_serve_reloads_when_a_service_file_outside_the_docs_changes(tmp_path: Pa
     try:
         url = f"http://127.0.0.1:{port}/"
         _page_until(url, "Compare rooms", time.monotonic() + 60)
-        service.write_text(service.read_text(encoding="utf-8").replace("Compare rooms", "Compare suites"),
-                           encoding="utf-8")
+        edit_service(service)
         _page_until(url, "Compare suites", time.monotonic() + 60)
     finally:
         server.terminate()

@@ -8,7 +8,7 @@ import pytest
 
 from blueprint.findings import UsageError
 from blueprint.sites import Block, Site, inline_svg, parse_block, resolve_inside
-from site_support import INVALID, counting_dot, dot_calls
+from site_support import INVALID, counting_dot, dot_calls, edit_service
 from support import SAMPLES
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -95,6 +95,6 @@ def test_the_cache_is_keyed_by_content_and_view(root: Path, tmp_path: Path, monk
     site.file_diagram("services/hotel.yaml", "blueprint")
     assert dot_calls(calls) == 2
     path = root / "services" / "hotel.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("Hotel", "Inn"), encoding="utf-8")
+    edit_service(path)
     site.file_diagram("services/hotel.yaml", "blueprint")
     assert dot_calls(calls) == 3

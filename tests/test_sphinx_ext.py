@@ -4,12 +4,11 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
-from site_support import INVALID, counting_dot, dot_calls
+from site_support import INVALID, SECRET, counting_dot, dot_calls, edit_service, plant_outside, svg_ids
 from support import SAMPLES
 
 INDEX = """\
@@ -37,9 +36,7 @@ def sphinx(project: Path, *args: str, env: dict[str, str] | None = None) -> subp
 
 
 def page_ids(project: Path) -> list[set[str]]:
-    html = (project / "_build" / "index.html").read_text(encoding="utf-8")
-    return [{element.get("id", "") for element in ET.fromstring(svg).iter()}
-            for svg in re.findall(r"<svg\b.*?</svg>", html, re.DOTALL)]
+    return svg_ids((project / "_build" / "index.html").read_text(encoding="utf-8"))
 
 
 def test_the_directive_puts_inline_svg_with_the_element_ids(tmp_path: Path) -> None:
@@ -71,14 +68,12 @@ def test_flags_are_warnings_when_the_option_is_set(tmp_path: Path) -> None:
 @pytest.mark.parametrize("reference", ["../../etc/passwd", "/etc/passwd", "services/link.yaml", "../outside.yaml"])
 def test_a_path_outside_the_source_folder_is_refused(tmp_path: Path, reference: str) -> None:
     project = make_project(tmp_path / "docs", f"Out\n===\n\n.. blueprint:: {reference}\n")
-    (tmp_path / "outside.yaml").write_text((SAMPLES / "hotel-stay.yaml").read_text(encoding="utf-8")
-                                           .replace("title: Hotel stay", "title: Secret outside"), encoding="utf-8")
-    (project / "services" / "link.yaml").symlink_to(tmp_path / "outside.yaml")
+    plant_outside(tmp_path / "outside.yaml", project / "services" / "link.yaml")
     result = sphinx(project, "-W")
     assert result.returncode != 0
     assert re.search(rf"index\.rst:4: WARNING: {re.escape(reference)}: (absolute paths are refused|"
                      r"the path leaves the services folder)", result.stderr), result.stderr
-    assert "Secret outside" not in (project / "_build" / "index.html").read_text(encoding="utf-8")
+    assert SECRET not in (project / "_build" / "index.html").read_text(encoding="utf-8")
 
 
 def test_a_rebuild_with_nothing_changed_runs_graphviz_zero_times(tmp_path: Path) -> None:
@@ -92,8 +87,7 @@ def test_a_rebuild_with_nothing_changed_runs_graphviz_zero_times(tmp_path: Path)
     assert dot_calls(calls) == 2
     assert page_ids(project) == before
     service = project / "services" / "hotel.yaml"
-    service.write_text(service.read_text(encoding="utf-8").replace("Compare rooms", "Compare suites"),
-                       encoding="utf-8")
+    edit_service(service)
     assert sphinx(project, "-W", env=env).returncode == 0        # the page depends on the file: read again
     assert dot_calls(calls) == 4
     assert "Compare suites" in (project / "_build" / "index.html").read_text(encoding="utf-8")
