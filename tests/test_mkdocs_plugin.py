@@ -35,6 +35,12 @@ file: services/hotel.yaml
 # an ordinary fence stays as it is
 blueprint: 1
 ```
+
+````markdown
+```blueprint
+file: an/example/in/a/longer/fence.yaml
+```
+````
 """
 
 
@@ -63,6 +69,7 @@ def test_fences_become_inline_svg_with_the_element_ids(tmp_path: Path) -> None:
     assert "<?xml" not in html and "<!DOCTYPE svg" not in html
     assert '<div class="blueprint-diagram blueprint-journey" style="overflow-x: auto">' in html
     assert "an ordinary fence stays as it is" in html
+    assert "file: an/example/in/a/longer/fence.yaml" in html          # shown as code, not drawn
 
 
 def test_a_whole_service_inline_is_drawn_and_its_flags_point_into_the_page(tmp_path: Path) -> None:
