@@ -30,7 +30,8 @@ def modules_of(tmp_path: Path, *args: str) -> set[str]:
     return set(loaded) | {name.split(".")[0] for name in loaded}
 
 
-HEAVY = {"rich", "weasyprint", "jinja2", "mkdocs", "sphinx", "docutils", "markdown", "watchfiles"}
+HEAVY = {"rich", "weasyprint", "jinja2", "mkdocs", "sphinx", "docutils", "markdown", "watchfiles", "starlette",
+         "uvicorn"}
 
 
 def test_help_imports_neither_rich_nor_pydantic_nor_yaml(tmp_path: Path) -> None:
