@@ -1,20 +1,47 @@
-"""The build manifest in OUT: which outputs each source made, from which content, options and version."""
+"""The build manifests in OUT: which outputs each source made, from which content, options and version."""
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from .outputs import FORMATS, VIEWS
 from .write import write_atomic
 
 MANIFEST_NAME = ".blueprint-manifest.json"
+# A shard's manifest, `.blueprint-manifest.2-of-4.json`: the shards of one build merge by copying their OUTs together.
+_SHARD_MANIFEST = re.compile(r"\.blueprint-manifest\.([1-9]\d{0,5})-of-([1-9]\d{0,5})\.json")
+LOCK_NAME = ".blueprint.lock"
 SCHEMA = 1
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+# The only names a build writes, so the only names a manifest may ask it to delete.
+_OUTPUT = re.compile(rf"[^/]+\.(({'|'.join(VIEWS)})\.({'|'.join(FORMATS)})|report\.pdf)")
 
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True)
+class Shard:
+    """The I-th of N disjoint parts of a build (1/1 is the whole build)."""
+
+    index: int = 1
+    count: int = 1
+
+    @property
+    def manifest_name(self) -> str:
+        return MANIFEST_NAME if self.count == 1 else f".blueprint-manifest.{self.index}-of-{self.count}.json"
+
+    def owns(self, source: str) -> bool:
+        """Whether the source at this path relative to SRC is in this shard: a hash of the path alone, so
+        a file stays in its shard however many files come and go."""
+        return self.count == 1 or int(sha256(source.encode("utf-8", "surrogateescape"))[:16], 16) % self.count + 1 \
+            == self.index
 
 
 @dataclass(frozen=True)
@@ -36,6 +63,30 @@ class Entry:
     outputs: tuple[Output, ...]
 
 
+class HostileManifest(ValueError):
+    """A manifest that is not one a build wrote: it is ignored as a whole."""
+
+
+def _entry(name: object, item: object) -> Entry:
+    """One manifest entry, refused unless it is what a build writes."""
+    if not isinstance(name, str) or not isinstance(item, dict) or not _safe_relative(name):
+        raise HostileManifest(f"bad source name {name!r}")
+    texts = [item.get(key) for key in ("source", "options", "version")]
+    outputs = item.get("outputs")
+    if not all(isinstance(text, str) for text in texts) or not isinstance(outputs, list):
+        raise HostileManifest(f"bad entry for {name!r}")
+    made = []
+    for output in outputs:
+        path, size, digest = (output.get(key) for key in ("path", "size", "sha256")) if isinstance(output, dict) \
+            else (None, None, None)
+        if not (isinstance(path, str) and _safe_relative(path) and _OUTPUT.fullmatch(PurePosixPath(path).name)):
+            raise HostileManifest(f"{path!r} is not a file a build writes")
+        if type(size) is not int or size < 0 or not (isinstance(digest, str) and _SHA256.fullmatch(digest)):
+            raise HostileManifest(f"bad size or sha256 for {path!r}")
+        made.append(Output(path, size, digest))
+    return Entry(*texts, tuple(made))  # type: ignore[arg-type]
+
+
 @dataclass
 class Manifest:
     """Entries by source path relative to SRC; only what is listed here is ever deleted."""
@@ -43,16 +94,19 @@ class Manifest:
     entries: dict[str, Entry] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, out: Path) -> Manifest:
-        """The manifest in `out`; an absent or unreadable one is empty (everything is rebuilt)."""
+    def read(cls, path: Path) -> Manifest:
+        """The manifest in file `path`; HostileManifest when it is malformed or asks for what no build does."""
         try:
-            data = json.loads((out / MANIFEST_NAME).read_bytes())
-            files = data["files"] if data.get("manifest") == SCHEMA else {}
-            return cls({name: Entry(item["source"], item["options"], item["version"],
-                                    tuple(Output(o["path"], int(o["size"]), o["sha256"]) for o in item["outputs"]))
-                        for name, item in files.items()})
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            return cls()
+            data = json.loads(path.read_bytes())
+        except (OSError, ValueError) as error:
+            raise HostileManifest(f"unreadable ({error})") from None
+        if not isinstance(data, dict) or data.get("manifest") != SCHEMA or not isinstance(data.get("files"), dict):
+            raise HostileManifest(f"not a version {SCHEMA} manifest")
+        manifest = cls({name: _entry(name, item) for name, item in data["files"].items()})
+        paths = [output.path for entry in manifest.entries.values() for output in entry.outputs]
+        if len(paths) != len(set(paths)):
+            raise HostileManifest("two entries claim one output")
+        return manifest
 
     def to_json(self) -> str:
         files = {name: {"source": e.source, "options": e.options, "version": e.version,
@@ -60,19 +114,99 @@ class Manifest:
                  for name, e in sorted(self.entries.items())}
         return json.dumps({"manifest": SCHEMA, "files": files}, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
-    def save(self, out: Path) -> bool:
-        """Write atomically; False when the file already held exactly this manifest."""
-        return write_atomic(out / MANIFEST_NAME, self.to_json())
-
     def claimed(self) -> set[str]:
         return {output.path for entry in self.entries.values() for output in entry.outputs}
+
+
+@dataclass
+class Manifests:
+    """Every manifest in OUT (the whole build's and each shard's), read together.
+
+    Copying the OUTs of several shards (or an old whole build and new shards) together can leave two
+    entries for one source; each is a candidate: a source is current when one of them matches, and an
+    output is deleted only when its bytes are still those one of them recorded.
+    """
+
+    out: Path
+    files: dict[str, Manifest] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, out: Path) -> Manifests:
+        """The manifests in `out`; a malformed or hostile one is treated as empty, with a warning."""
+        manifests = cls(out)
+        try:
+            names = sorted(path.name for path in out.iterdir() if path.name == MANIFEST_NAME
+                           or _shard_of(path.name) is not None)
+        except OSError:
+            return manifests
+        for name in names:
+            shard = _shard_of(name)
+            try:
+                manifest = Manifest.read(out / name)
+                strays = [source for source in manifest.entries if shard is not None and not shard.owns(source)]
+                if strays:
+                    raise HostileManifest(f"{strays[0]!r} is not in shard {shard.index} of {shard.count}")
+            except HostileManifest as error:
+                manifests.warnings.append(f"ignoring {out / name}: {error}; treated as empty")
+                manifest = Manifest()
+            manifests.files[name] = manifest
+        return manifests
+
+    def candidates(self, source: str) -> list[Entry]:
+        """Every entry for `source`, the whole build's manifest first."""
+        return [manifest.entries[source] for manifest in self.files.values() if source in manifest.entries]
+
+    def sources(self) -> set[str]:
+        return {source for manifest in self.files.values() for source in manifest.entries}
+
+    def recorded(self, sources: Iterable[str]) -> dict[str, set[tuple[int, str]]]:
+        """Each output path the entries of `sources` name, with every (size, sha256) recorded for it."""
+        found: dict[str, set[tuple[int, str]]] = {}
+        for source in sources:
+            for entry in self.candidates(source):
+                for output in entry.outputs:
+                    found.setdefault(output.path, set()).add((output.size, output.sha256))
+        return found
+
+    def save(self, shard: Shard, entries: dict[str, Entry]) -> None:
+        """Write the shard's manifest with `entries` (the shard's sources); drop those sources from the others.
+
+        Another manifest left empty (or ignored as hostile) is deleted, and so is this shard's when it has
+        no entries; the whole build's is always written. Nothing is rewritten that did not change.
+        """
+        own = shard.manifest_name
+        for name, manifest in self.files.items():
+            if name == own:
+                continue
+            kept = {source: entry for source, entry in manifest.entries.items() if not shard.owns(source)}
+            if not kept:
+                (self.out / name).unlink(missing_ok=True)
+            elif len(kept) != len(manifest.entries):
+                write_atomic(self.out / name, Manifest(kept).to_json())
+        if entries or own == MANIFEST_NAME:
+            write_atomic(self.out / own, Manifest(entries).to_json())
+        else:
+            (self.out / own).unlink(missing_ok=True)
+
+
+def _shard_of(name: str) -> Shard | None:
+    match = _SHARD_MANIFEST.fullmatch(name)
+    if match is None or int(match[1]) > int(match[2]):
+        return None
+    return Shard(int(match[1]), int(match[2]))
+
+
+def _safe_relative(relative: str) -> bool:
+    posix = PurePosixPath(relative)
+    return bool(relative) and not posix.is_absolute() and ".." not in posix.parts and "\\" not in relative \
+        and "\x00" not in relative and posix.name not in ("", ".")
 
 
 def inside(out: Path, relative: str) -> Path | None:
     """`out / relative` when it stays inside `out` (no `..`, no absolute path, no symlinked folder leading out)."""
     posix = PurePosixPath(relative)
-    if (not relative or posix.is_absolute() or ".." in posix.parts or "\\" in relative
-            or posix.name in ("", ".", MANIFEST_NAME)):
+    if not _safe_relative(relative) or posix.name == MANIFEST_NAME or _shard_of(posix.name) or posix.name == LOCK_NAME:
         return None
     root = out.resolve()
     target = out.joinpath(*posix.parts)
@@ -82,11 +216,28 @@ def inside(out: Path, relative: str) -> Path | None:
     return target
 
 
-def remove_output(out: Path, relative: str) -> bool:
-    """Delete one output listed in the manifest, and folders it leaves empty; never anything outside `out`."""
+def file_digest(path: Path) -> tuple[int, str] | None:
+    """(size, sha256) of a regular file that is not a symlink; None for anything else."""
+    try:
+        if path.is_symlink() or not path.is_file():
+            return None
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return len(data), sha256(data)
+
+
+def remove_output(out: Path, relative: str, recorded: set[tuple[int, str]]) -> str:
+    """Delete one output the manifest lists when its bytes are still what a build recorded, and folders it
+    leaves empty; never anything outside `out`. Says what happened: "removed", "edited" (kept) or "absent"."""
     target = inside(out, relative)
-    if target is None or not (target.is_symlink() or target.is_file()):
-        return False
+    if target is None:
+        return "absent"
+    found = file_digest(target)
+    if found is None:
+        return "edited" if target.is_symlink() or target.exists() else "absent"
+    if found not in recorded:
+        return "edited"
     target.unlink()
     root = out.resolve()
     folder = target.parent
@@ -96,21 +247,33 @@ def remove_output(out: Path, relative: str) -> bool:
         except OSError:
             break
         folder = folder.parent
-    return True
+    return "removed"
 
 
-def is_current(entry: Entry | None, out: Path, source: str, options: str, version: str,
-               expected: tuple[str, ...]) -> bool:
-    """Whether `entry` matches this content, options and version and its outputs are all in place."""
-    if entry is None or (entry.source, entry.options, entry.version) != (source, options, version):
+def current_entry(candidates: list[Entry], out: Path, source: str, options: str, version: str,
+                  expected: tuple[str, ...]) -> Entry | None:
+    """The candidate that matches this content, options and version with its outputs all in place, or None.
+
+    With one candidate, outputs are checked by size (a hand edit that keeps the size is not seen); with
+    several, the outputs' bytes must be the chosen one's.
+    """
+    for entry in candidates:
+        if (entry.source, entry.options, entry.version) != (source, options, version):
+            continue
+        if tuple(output.path for output in entry.outputs) != expected:
+            continue
+        if all(_in_place(out, output, by_hash=len(candidates) > 1) for output in entry.outputs):
+            return entry
+    return None
+
+
+def _in_place(out: Path, output: Output, by_hash: bool) -> bool:
+    target = inside(out, output.path)
+    if target is None:
         return False
-    if tuple(output.path for output in entry.outputs) != expected:
+    if by_hash:
+        return file_digest(target) == (output.size, output.sha256)
+    try:
+        return not target.is_symlink() and os.stat(target).st_size == output.size
+    except OSError:
         return False
-    for output in entry.outputs:
-        target = inside(out, output.path)
-        try:
-            if target is None or target.is_symlink() or os.stat(target).st_size != output.size:
-                return False
-        except OSError:
-            return False
-    return True

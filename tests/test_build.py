@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from blueprint.build import Options, build, plan_build
-from blueprint.manifest import MANIFEST_NAME, Manifest, sha256
+from blueprint.manifest import LOCK_NAME, MANIFEST_NAME, Manifest, sha256
 from blueprint.progress import Progress
 from support import MINIMAL, SAMPLES, run_cli
 
@@ -58,7 +58,7 @@ def run_build(src: Path, out: Path, *args: str) -> tuple[int, str, str, tuple[in
 
 
 def outputs(out: Path) -> set[str]:
-    return {name for name in snapshot(out) if name != MANIFEST_NAME}
+    return {name for name in snapshot(out) if name not in (MANIFEST_NAME, LOCK_NAME)}
 
 
 def test_first_build_mirrors_folders_and_records_a_manifest(tree: Path, tmp_path: Path) -> None:
@@ -110,7 +110,7 @@ def test_deleted_source_removes_its_outputs_and_only_them(tree: Path, tmp_path: 
     assert code == 0 and counts == (0, 1, 0, 4)
     assert outputs(out) == {"a/mid.blueprint.svg", "a/mid.journey.svg", "a/b/notes.txt"}
     assert f"removed {out / 'top.blueprint.svg'}" in stdout
-    assert set(Manifest.load(out).entries) == {"a/mid.yaml"}
+    assert set(Manifest.read(out / MANIFEST_NAME).entries) == {"a/mid.yaml"}
     (tree / "a" / "c").mkdir()
     (tree / "a" / "c" / "new.yaml").write_text(service("New"), encoding="utf-8")
     run_build(tree, out)
@@ -192,7 +192,7 @@ def test_renamed_source_keeps_the_output_both_names_share(tree: Path, tmp_path: 
     code, _, _, counts = run_build(tree, out)
     assert code == 0 and counts == (1, 2, 0, 0)
     assert outputs(out) == EXPECTED
-    assert set(Manifest.load(out).entries) == {"top.yml", "a/mid.yaml", "a/b/deep.yml"}
+    assert set(Manifest.read(out / MANIFEST_NAME).entries) == {"top.yml", "a/mid.yaml", "a/b/deep.yml"}
 
 
 def test_two_sources_for_one_output_is_a_usage_error(tree: Path, tmp_path: Path) -> None:
@@ -227,9 +227,13 @@ def test_a_tampered_manifest_cannot_reach_outside_out(tree: Path, tmp_path: Path
     (tree / "top.yaml").unlink()
     code, _, stderr, counts = run_build(tree, out)
     assert code == 0, stderr
-    assert counts[3] == 2                     # only top.blueprint.svg and top.journey.svg
+    # A manifest that names what no build writes is ignored as a whole: everything is rebuilt, nothing deleted
+    assert f"blueprint: ignoring {out / MANIFEST_NAME}: '../victim.txt' is not a file a build writes" in stderr
+    assert counts == (2, 0, 0, 0)
+    assert {"top.blueprint.svg", "top.journey.svg"} <= outputs(out)
     assert all(victim.read_text(encoding="utf-8") == "precious" for victim in victims)
     assert (out / "link").is_symlink()
+    assert set(Manifest.read(out / MANIFEST_NAME).entries) == {"a/mid.yaml", "a/b/deep.yml"}
 
 
 def test_a_symlinked_folder_in_out_is_not_written_through(tree: Path, tmp_path: Path) -> None:
