@@ -207,3 +207,21 @@ def test_percent_runs_and_a_file_name_with_a_newline_stay_text(tmp_path: Path) -
     assert journey.title == "100% % % sure"
     assert journey.sections == ["% %{init\ua789 {'theme'\ua789 'dark'}}% %"]
     assert [task for _, task, _, _ in journey.tasks] == ["\u200b% % %", "x % % % % y"]
+
+
+def test_every_valid_hostile_and_sample_file_parses_as_intended_in_mermaid() -> None:
+    """One title at most, one section per stage, one task per step with its score and actor count, whatever the text."""
+    hostile = ROOT / "tests" / "hostile"
+    paths = [path for path in sorted(hostile.glob("*.yaml")) if "exit=0" in path.read_text("utf-8", "replace")[:40]]
+    paths += sorted(SAMPLES.glob("*.yaml"))
+    services = [load_service(path) for path in paths]
+    texts = [export(path) for path in paths]
+    assert len(paths) >= 12 and any(path.name == "inject-mermaid-feff.yaml" for path in paths)
+    for path, service, journey in zip(paths, services, parse_all(texts), strict=True):
+        assert len(journey.sections) == len(service.stages), path.name
+        assert [sum(section == name for section, _, _, _ in journey.tasks) for name in journey.sections] == [
+            len(stage.steps) for stage in service.stages], path.name
+        for (_, task, score, actors), step in zip(journey.tasks, service.steps, strict=True):
+            assert task and score == (3 if step.emotion is None else step.emotion + 3), (path.name, step.id)
+            assert len(actors) == len({a.lane for a in step.actions
+                                       if service.lane(a.lane).kind in (LaneKind.CUSTOMER, LaneKind.FRONTSTAGE)})
