@@ -1,6 +1,7 @@
 """Incremental, parallel builds of a folder of service files into a mirrored output folder."""
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import os
@@ -290,7 +291,7 @@ def run_build(plan: Plan, jobs: int, progress: Progress) -> Summary:
     started = time.perf_counter()
     summary = Summary(unchanged=len(plan.current))
     for warning in plan.manifests.warnings:
-        progress.problem(one_line(f"blueprint: {warning}"))
+        progress.problem(f"blueprint: {warning}")
     # Until a source is built again its last entry stands, so an interrupted build leaves nothing untracked.
     entries = {name: plan.manifests.candidates(name)[0] for name in plan.known} | plan.current
     for name, message in plan.unreadable:
@@ -321,6 +322,18 @@ def run_build(plan: Plan, jobs: int, progress: Progress) -> Summary:
     return summary
 
 
+def _open_lock(path: Path) -> int:
+    """The lock file, created if need be; a symlink in its place is replaced, never followed out of OUT."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW
+    try:
+        return os.open(path, flags, 0o644)
+    except OSError as error:
+        if error.errno != errno.ELOOP:
+            raise
+    path.unlink()
+    return os.open(path, flags, 0o644)
+
+
 @contextmanager
 def locked(out: Path, waiting: Callable[[str], None], wait_s: float = LOCK_WAIT_S) -> Iterator[None]:
     """Hold the OS lock on OUT (`flock` on OUT/.blueprint.lock) for a build.
@@ -330,7 +343,7 @@ def locked(out: Path, waiting: Callable[[str], None], wait_s: float = LOCK_WAIT_
     """
     try:
         out.mkdir(parents=True, exist_ok=True)
-        fd = os.open(out / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        fd = _open_lock(out / LOCK_NAME)
     except OSError as error:
         raise UsageError(f"cannot lock the output folder: {error.strerror or error}", file=str(out)) from None
     try:

@@ -243,7 +243,7 @@ def build(
     formats: Annotated[str, typer.Option("-f", "--format", help="Comma-separated: svg, png, pdf, dot.")] = "svg",
     report: Annotated[bool, typer.Option("--report", help="Also write STEM.report.pdf.")] = False,
     check: Annotated[bool, typer.Option("--check", help="Build nothing; exit 1 naming stale outputs.")] = False,
-    shard: Annotated[str, typer.Option("--shard", metavar="I/N", help="Build only the I-th of N stable parts.")] = "1/1",
+    shard: Annotated[str, typer.Option("--shard", metavar="I/N", help="Build only part I of N stable parts.")] = "1/1",
 ) -> None:
     """Draw every service file under SRC into OUT, rebuilding only what changed.
 
@@ -261,6 +261,8 @@ def build(
     options, part = _build_options(formats, report), parse_shard(shard)
     if check:
         plan = plan_build(src, out, options, part)
+        for warning in plan.manifests.warnings:
+            typer.echo(f"blueprint: {warning}", err=True)
         stale = plan.stale()
         typer.echo("".join(line + "\n" for line in stale), nl=False)
         typer.echo(f"{len(stale)} stale, {len(plan.current)} up to date", err=True)

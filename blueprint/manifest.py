@@ -8,7 +8,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Literal
 
+from .oneline import one_line
 from .outputs import FORMATS, VIEWS
 from .write import write_atomic
 
@@ -17,6 +19,7 @@ MANIFEST_NAME = ".blueprint-manifest.json"
 _SHARD_MANIFEST = re.compile(r"\.blueprint-manifest\.([1-9]\d{0,5})-of-([1-9]\d{0,5})\.json")
 LOCK_NAME = ".blueprint.lock"
 SCHEMA = 1
+MAX_MANIFEST_BYTES = 256 << 20       # a manifest of 100,000 sources is about 60 MiB
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 # The only names a build writes, so the only names a manifest may ask it to delete.
 _OUTPUT = re.compile(rf"[^/]+\.(({'|'.join(VIEWS)})\.({'|'.join(FORMATS)})|report\.pdf)")
@@ -40,8 +43,10 @@ class Shard:
     def owns(self, source: str) -> bool:
         """Whether the source at this path relative to SRC is in this shard: a hash of the path alone, so
         a file stays in its shard however many files come and go."""
-        return self.count == 1 or int(sha256(source.encode("utf-8", "surrogateescape"))[:16], 16) % self.count + 1 \
-            == self.index
+        if self.count == 1:
+            return True
+        digest = hashlib.sha256(source.encode("utf-8", "surrogateescape")).digest()
+        return int.from_bytes(digest[:8], "big") % self.count + 1 == self.index
 
 
 @dataclass(frozen=True)
@@ -63,28 +68,30 @@ class Entry:
     outputs: tuple[Output, ...]
 
 
-class HostileManifest(ValueError):
+class HostileManifest(Exception):
     """A manifest that is not one a build wrote: it is ignored as a whole."""
+
+
+def _output(item: object) -> Output:
+    """One recorded output, refused unless it names a file a build writes, inside OUT, with a size and sha256."""
+    fields = item if isinstance(item, dict) else {}
+    path, size, digest = fields.get("path"), fields.get("size"), fields.get("sha256")
+    if not (isinstance(path, str) and _safe_relative(path) and _OUTPUT.fullmatch(PurePosixPath(path).name)):
+        raise HostileManifest(f"{path!r} is not a file a build writes")
+    if type(size) is not int or size < 0 or not (isinstance(digest, str) and _SHA256.fullmatch(digest)):
+        raise HostileManifest(f"bad size or sha256 for {path!r}")
+    return Output(path, size, digest)
 
 
 def _entry(name: object, item: object) -> Entry:
     """One manifest entry, refused unless it is what a build writes."""
     if not isinstance(name, str) or not isinstance(item, dict) or not _safe_relative(name):
         raise HostileManifest(f"bad source name {name!r}")
-    texts = [item.get(key) for key in ("source", "options", "version")]
-    outputs = item.get("outputs")
-    if not all(isinstance(text, str) for text in texts) or not isinstance(outputs, list):
+    source, options, version, outputs = (item.get(key) for key in ("source", "options", "version", "outputs"))
+    if not (isinstance(source, str) and isinstance(options, str) and isinstance(version, str)
+            and isinstance(outputs, list)):
         raise HostileManifest(f"bad entry for {name!r}")
-    made = []
-    for output in outputs:
-        path, size, digest = (output.get(key) for key in ("path", "size", "sha256")) if isinstance(output, dict) \
-            else (None, None, None)
-        if not (isinstance(path, str) and _safe_relative(path) and _OUTPUT.fullmatch(PurePosixPath(path).name)):
-            raise HostileManifest(f"{path!r} is not a file a build writes")
-        if type(size) is not int or size < 0 or not (isinstance(digest, str) and _SHA256.fullmatch(digest)):
-            raise HostileManifest(f"bad size or sha256 for {path!r}")
-        made.append(Output(path, size, digest))
-    return Entry(*texts, tuple(made))  # type: ignore[arg-type]
+    return Entry(source, options, version, tuple(_output(output) for output in outputs))
 
 
 @dataclass
@@ -97,8 +104,12 @@ class Manifest:
     def read(cls, path: Path) -> Manifest:
         """The manifest in file `path`; HostileManifest when it is malformed or asks for what no build does."""
         try:
+            if path.is_symlink() or not path.is_file():
+                raise HostileManifest("not a regular file")      # a link to /dev/zero must not be read
+            if path.stat().st_size > MAX_MANIFEST_BYTES:
+                raise HostileManifest(f"larger than {MAX_MANIFEST_BYTES >> 20} MiB")
             data = json.loads(path.read_bytes())
-        except (OSError, ValueError) as error:
+        except (OSError, ValueError, RecursionError) as error:
             raise HostileManifest(f"unreadable ({error})") from None
         if not isinstance(data, dict) or data.get("manifest") != SCHEMA or not isinstance(data.get("files"), dict):
             raise HostileManifest(f"not a version {SCHEMA} manifest")
@@ -148,13 +159,13 @@ class Manifests:
                 if strays:
                     raise HostileManifest(f"{strays[0]!r} is not in shard {shard.index} of {shard.count}")
             except HostileManifest as error:
-                manifests.warnings.append(f"ignoring {out / name}: {error}; treated as empty")
+                manifests.warnings.append(one_line(f"ignoring {out / name}: {error}; treated as empty"))
                 manifest = Manifest()
             manifests.files[name] = manifest
         return manifests
 
     def candidates(self, source: str) -> list[Entry]:
-        """Every entry for `source`, the whole build's manifest first."""
+        """Every entry for `source`, in the order of the manifests' file names."""
         return [manifest.entries[source] for manifest in self.files.values() if source in manifest.entries]
 
     def sources(self) -> set[str]:
@@ -206,7 +217,7 @@ def _safe_relative(relative: str) -> bool:
 def inside(out: Path, relative: str) -> Path | None:
     """`out / relative` when it stays inside `out` (no `..`, no absolute path, no symlinked folder leading out)."""
     posix = PurePosixPath(relative)
-    if not _safe_relative(relative) or posix.name == MANIFEST_NAME or _shard_of(posix.name) or posix.name == LOCK_NAME:
+    if not _safe_relative(relative) or posix.name in (MANIFEST_NAME, LOCK_NAME) or _shard_of(posix.name) is not None:
         return None
     root = out.resolve()
     target = out.joinpath(*posix.parts)
@@ -227,7 +238,7 @@ def file_digest(path: Path) -> tuple[int, str] | None:
     return len(data), sha256(data)
 
 
-def remove_output(out: Path, relative: str, recorded: set[tuple[int, str]]) -> str:
+def remove_output(out: Path, relative: str, recorded: set[tuple[int, str]]) -> Literal["removed", "edited", "absent"]:
     """Delete one output the manifest lists when its bytes are still what a build recorded, and folders it
     leaves empty; never anything outside `out`. Says what happened: "removed", "edited" (kept) or "absent"."""
     target = inside(out, relative)

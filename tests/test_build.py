@@ -322,8 +322,8 @@ def test_a_manifest_entry_naming_another_file_in_out_deletes_nothing(tree: Path,
     '{"manifest": 1, "files": {"top.yaml": {"source": "x", "options": "y", "version": "z",'
     ' "outputs": [{"path": "top.journey.svg", "size": "12", "sha256": "' + "0" * 64 + '"}]}}}',
     '{"manifest": 1, "files": {"../up.yaml": {"source": "x", "options": "y", "version": "z", "outputs": []}}}',
-    "\x00\xff" * 10,
-], ids=["truncated", "a-list", "schema-2", "files-list", "outputs-text", "size-text", "source-up", "binary"])
+    "\x00\xff" * 10, "[" * 100_000,
+], ids=["truncated", "a-list", "schema-2", "files-list", "outputs-text", "size-text", "source-up", "binary", "deep"])
 def test_a_malformed_manifest_is_treated_as_empty_with_a_warning(tree: Path, tmp_path: Path, text: str) -> None:
     out = tmp_path / "out"
     run_build(tree, out)
@@ -333,6 +333,24 @@ def test_a_malformed_manifest_is_treated_as_empty_with_a_warning(tree: Path, tmp
     assert f"blueprint: ignoring {out / MANIFEST_NAME}: " in stderr and "Traceback" not in stderr
     assert outputs(out) == EXPECTED
     assert set(Manifest.read(out / MANIFEST_NAME).entries) == {"top.yaml", "a/mid.yaml", "a/b/deep.yml"}
+
+
+def test_manifests_and_a_lock_file_planted_as_symlinks_are_never_followed(tree: Path, tmp_path: Path) -> None:
+    out, outside = tmp_path / "out", tmp_path / "outside.txt"
+    run_build(tree, out)
+    (out / MANIFEST_NAME).unlink()
+    (out / MANIFEST_NAME).symlink_to("/dev/zero")                      # reading it would never end
+    (out / ".blueprint-manifest.1-of-2.json").symlink_to(outside)
+    (out / LOCK_NAME).unlink()
+    (out / LOCK_NAME).symlink_to(outside)                              # opening it would create outside.txt
+    result = run_cli("build", tree, "-o", out, "--check", timeout=30)
+    assert f"blueprint: ignoring {out / MANIFEST_NAME}: not a regular file; treated as empty" in result.stderr
+    assert result.returncode == 1
+    code, _, stderr, counts = run_build(tree, out)
+    assert code == 0 and counts == (3, 0, 0, 0), stderr
+    assert not outside.exists() and not (out / LOCK_NAME).is_symlink()
+    assert not (out / ".blueprint-manifest.1-of-2.json").exists()      # ignored as empty, so dropped
+    assert not (out / MANIFEST_NAME).is_symlink() and len(Manifest.read(out / MANIFEST_NAME).entries) == 3
 
 
 def test_two_entries_claiming_one_output_make_a_manifest_hostile(tree: Path, tmp_path: Path) -> None:
@@ -395,23 +413,33 @@ def test_a_second_build_waits_for_the_lock_and_gives_up_with_a_clear_message(tre
     out = tmp_path / "out"
     out.mkdir()
     holder = subprocess.Popen([sys.executable, "-c", (
-        "import fcntl, os, sys, time\n"
+        "import fcntl, os, sys\n"
         f"fd = os.open({str(out / LOCK_NAME)!r}, os.O_RDWR | os.O_CREAT)\n"
-        "fcntl.flock(fd, fcntl.LOCK_EX)\nprint('locked', flush=True)\ntime.sleep(float(sys.argv[1]))\n"), "1.5"],
-        stdout=subprocess.PIPE, text=True)
+        "fcntl.flock(fd, fcntl.LOCK_EX)\nprint('locked', flush=True)\nsys.stdin.readline()\n")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    waiter = None
     try:
-        assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+        assert holder.stdin and holder.stdout and holder.stdout.readline() == "locked\n"
         told: list[str] = []
         with pytest.raises(UsageError, match=rf"^another build is writing {re.escape(str(out))} \(waited 0.2 s\)$"):
             with locked(out, told.append, wait_s=0.2):
                 pass
         assert told == [f"waiting: another build is writing {out}"]
-        code, _, stderr, counts = run_build(tree, out)          # waits until the holder lets go, then builds
-        assert code == 0 and counts == (3, 0, 0, 0), stderr
-        assert f"waiting: another build is writing {out}" in stderr
+        waiter = subprocess.Popen([str(BLUEPRINT), "build", str(tree), "-o", str(out)],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert waiter.stderr and waiter.stderr.readline() == f"waiting: another build is writing {out}\n"
+        assert not (out / MANIFEST_NAME).exists()                      # it waits: nothing read or written yet
+        holder.stdin.write("go\n")
+        holder.stdin.flush()
+        stdout, stderr = waiter.communicate(timeout=120)
+        assert waiter.returncode == 0, stderr
+        summary = SUMMARY.search(stdout)
+        assert summary and summary.groups()[:3] == ("3", "0", "0"), stdout
     finally:
-        holder.kill()
-        holder.wait()
+        for process in (holder, waiter):
+            if process is not None:
+                process.kill()
+                process.wait()
 
 
 # --- Sources never from inside OUT (item 6) ---

@@ -176,8 +176,8 @@ def test_text_findings_are_one_line_each_whatever_the_text_or_file_name(tmp_path
     folder = tmp_path / "docs\n::error file=x,line=1::from the folder name"
     folder.mkdir()
     path = folder / "evil\nfake.yaml:1:1: E001 from the file name.yaml"
-    path.write_text(MINIMAL + '        pain: "slow\\n::error file=evil.yaml,line=1::INJECTED\\n./fake.yaml:1:1: E001 fake"\n'
-                    + '        thinks: "fine"\n', encoding="utf-8")
+    pain = r"slow\n::error file=evil.yaml,line=1::INJECTED\n./fake.yaml:1:1: E001 fake"
+    path.write_text(MINIMAL + f'        pain: "{pain}"\n        thinks: "fine"\n', encoding="utf-8")
     result = run_cli("check", path)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()

@@ -144,8 +144,8 @@ def test_export_to_a_file(tmp_path: Path) -> None:
 
 
 # JavaScript's `\s`, which Mermaid's journey lexer uses (Python's isspace() lacks U+FEFF and has U+001C-001F).
-JS_SPACES = ["\t", "\n", "\v", "\f", "\r", " ", "\u00a0", "\u1680", *map(chr, range(0x2000, 0x200B)), "\u2028", "\u2029",
-             "\u202f", "\u205f", "\u3000", "\ufeff"]
+JS_SPACES = ["\t", "\n", "\v", "\f", "\r", " ", "\u00a0", "\u1680", *map(chr, range(0x2000, 0x200B)),
+             "\u2028", "\u2029", "\u202f", "\u205f", "\u3000", "\ufeff"]
 
 
 def _quoted(text: str) -> str:
