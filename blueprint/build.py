@@ -18,7 +18,8 @@ from . import __version__
 from .api import Document, check_bytes, find_service_files, read_source
 from .findings import BlueprintError, UsageError
 from .formats import as_text
-from .manifest import LOCK_NAME, Entry, Manifests, Output, Shard, current_entry, inside, remove_output, sha256
+from .manifest import (LOCK_NAME, WHOLE, Entry, Manifests, Output, Shard, current_entry, inside, remove_output,
+                       sha256)
 from .oneline import one_line
 from .outputs import FORMATS, VIEWS, output_names, plan_outputs, render_outputs
 from .progress import Progress
@@ -65,7 +66,7 @@ class Plan:
     out: Path
     options: Options
     manifests: Manifests
-    shard: Shard = Shard()
+    shard: Shard = WHOLE
     jobs: list[Job] = field(default_factory=list)
     current: dict[str, Entry] = field(default_factory=dict)
     unreadable: list[tuple[str, str]] = field(default_factory=list)
@@ -149,13 +150,26 @@ def parse_shard(text: str) -> Shard:
     return Shard(int(index), int(count))
 
 
-def under(path: Path, root: Path) -> bool:
-    """Whether `path` is the resolved folder `root` or lies inside it, symlinks followed.
+def under(resolved: Path, root: Path) -> bool:
+    """Whether the resolved path is the resolved folder `root` or lies inside it.
 
     The one rule that keeps `build` and `watch` from ever reading a source from inside OUT.
     """
-    resolved = path.resolve()
-    return resolved == root or root in resolved.parents
+    return resolved == root or str(resolved).startswith(str(root).rstrip(os.sep) + os.sep)
+
+
+def _outside(sources: list[Path], out: Path) -> list[Path]:
+    """The sources that do not resolve into `out`; each folder is resolved once, a symlinked file on its own."""
+    ours = out.resolve()
+    folders: dict[Path, Path] = {}
+    kept = []
+    for source in sources:
+        folder = folders.get(source.parent)
+        if folder is None:
+            folder = folders[source.parent] = source.parent.resolve()
+        if not under(source.resolve() if source.is_symlink() else folder / source.name, ours):
+            kept.append(source)
+    return kept
 
 
 def _check_folders(src: Path, out: Path) -> None:
@@ -173,11 +187,10 @@ def _planned_outputs(src: Path, out: Path, options: Options) -> dict[Path, tuple
     _check_folders(src, out)
     if options.report:
         _report_maker()
-    ours = out.resolve()
-    return _output_names(src, [source for source in find_service_files(src) if not under(source, ours)], out, options)
+    return _output_names(src, _outside(find_service_files(src), out), out, options)
 
 
-def plan_build(src: Path, out: Path, options: Options, shard: Shard = Shard()) -> Plan:
+def plan_build(src: Path, out: Path, options: Options, shard: Shard = WHOLE) -> Plan:
     """Compare every service file under `src` (outside `out`) in `shard` with the manifests in `out`; builds nothing."""
     return _plan(src, out, options, shard, _planned_outputs(src, out, options))
 
@@ -365,7 +378,7 @@ def locked(out: Path, waiting: Callable[[str], None], wait_s: float = LOCK_WAIT_
         os.close(fd)
 
 
-def build(src: Path, out: Path, options: Options, jobs: int, progress: Progress, shard: Shard = Shard()) -> Summary:
+def build(src: Path, out: Path, options: Options, jobs: int, progress: Progress, shard: Shard = WHOLE) -> Summary:
     """Plan and run one build (of one shard), holding the lock on OUT; bad usage stops it before OUT is made."""
     planned = _planned_outputs(src, out, options)
     with locked(out, progress.problem):

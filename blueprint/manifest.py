@@ -49,6 +49,9 @@ class Shard:
         return int.from_bytes(digest[:8], "big") % self.count + 1 == self.index
 
 
+WHOLE = Shard()                      # the whole build, unsharded
+
+
 @dataclass(frozen=True)
 class Output:
     """One written file: its path relative to OUT (POSIX), size and sha256."""
@@ -152,10 +155,10 @@ class Manifests:
         except OSError:
             return manifests
         for name in names:
-            shard = _shard_of(name)
+            shard = _shard_of(name) or WHOLE
             try:
                 manifest = Manifest.read(out / name)
-                strays = [source for source in manifest.entries if shard is not None and not shard.owns(source)]
+                strays = [source for source in manifest.entries if not shard.owns(source)]
                 if strays:
                     raise HostileManifest(f"{strays[0]!r} is not in shard {shard.index} of {shard.count}")
             except HostileManifest as error:

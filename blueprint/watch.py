@@ -34,7 +34,7 @@ def watch(src: Path, out: Path, options: Options, jobs: int, progress: Callable[
     ours = out.resolve()
 
     def relevant(change: Change, path: str) -> bool:
-        return outside(change, path) and not under(Path(path), ours)
+        return outside(change, path) and not under(Path(path).resolve(), ours)
 
     try:
         _build_once(src, out, options, jobs, progress)

@@ -421,9 +421,9 @@ def test_a_second_build_waits_for_the_lock_and_gives_up_with_a_clear_message(tre
     try:
         assert holder.stdin and holder.stdout and holder.stdout.readline() == "locked\n"
         told: list[str] = []
-        with pytest.raises(UsageError, match=rf"^another build is writing {re.escape(str(out))} \(waited 0.2 s\)$"):
-            with locked(out, told.append, wait_s=0.2):
-                pass
+        gave_up = rf"^another build is writing {re.escape(str(out))} \(waited 0.2 s\)$"
+        with pytest.raises(UsageError, match=gave_up), locked(out, told.append, wait_s=0.2):
+            pass
         assert told == [f"waiting: another build is writing {out}"]
         waiter = subprocess.Popen([str(BLUEPRINT), "build", str(tree), "-o", str(out)],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -547,3 +547,14 @@ def test_a_bad_shard_is_a_usage_error(tree: Path, tmp_path: Path, shard: str) ->
     result = run_cli("build", tree, "-o", tmp_path / "out", "--shard", shard)
     assert result.returncode == 2 and "--shard must be I/N" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_shard_manifest_listing_another_shards_source_is_ignored(many: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run_build(many, out, "--shard", "1/2")[0] == 0
+    (out / ".blueprint-manifest.1-of-2.json").rename(out / ".blueprint-manifest.2-of-2.json")
+    code, _, stderr, counts = run_build(many, out, "--shard", "2/2")
+    assert code == 0 and "is not in shard 2 of 2; treated as empty" in stderr
+    assert counts[3] == 0                                # nothing deleted on its word
+    entries = Manifest.read(out / ".blueprint-manifest.2-of-2.json").entries       # replaced by shard 2's own
+    assert len(entries) == counts[0] > 0 and all(Shard(2, 2).owns(name) for name in entries)
