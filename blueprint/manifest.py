@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
+from .findings import UsageError
 from .oneline import one_line
 from .outputs import FORMATS, VIEWS
 from .write import write_atomic
@@ -128,9 +129,6 @@ class Manifest:
                  for name, e in sorted(self.entries.items())}
         return json.dumps({"manifest": SCHEMA, "files": files}, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
-    def claimed(self) -> set[str]:
-        return {output.path for entry in self.entries.values() for output in entry.outputs}
-
 
 @dataclass
 class Manifests:
@@ -195,13 +193,22 @@ class Manifests:
                 continue
             kept = {source: entry for source, entry in manifest.entries.items() if not shard.owns(source)}
             if not kept:
-                (self.out / name).unlink(missing_ok=True)
+                _unlink(self.out / name)
             elif len(kept) != len(manifest.entries):
                 write_atomic(self.out / name, Manifest(kept).to_json())
         if entries or own == MANIFEST_NAME:
             write_atomic(self.out / own, Manifest(entries).to_json())
         else:
-            (self.out / own).unlink(missing_ok=True)
+            _unlink(self.out / own)
+
+
+def _unlink(path: Path) -> None:
+    """Delete a file (or a symlink, never its target) if there is one; a folder of that name is left alone."""
+    try:
+        if path.is_symlink() or path.is_file():
+            path.unlink()
+    except OSError as error:
+        raise UsageError(f"cannot remove: {error.strerror or error}", file=str(path)) from None
 
 
 def _shard_of(name: str) -> Shard | None:
@@ -252,7 +259,7 @@ def remove_output(out: Path, relative: str, recorded: set[tuple[int, str]]) -> L
         return "edited" if target.is_symlink() or target.exists() else "absent"
     if found not in recorded:
         return "edited"
-    target.unlink()
+    _unlink(target)
     root = out.resolve()
     folder = target.parent
     while folder.resolve() != root and not folder.is_symlink():
