@@ -481,6 +481,9 @@ def test_the_union_of_shards_is_the_full_build_byte_for_byte(many: Path, tmp_pat
         assert code == 0, stderr
         built.append(counts[0])
         assert set(_files(shard)) - set(_files(full)) <= {f".blueprint-manifest.{index}-of-3.json"}
+        assert run_cli("build", many, "-o", shard, "--check", "--shard", f"{index}/3").returncode == 0
+        other = index % 3 + 1
+        assert run_cli("build", many, "-o", shard, "--check", "--shard", f"{other}/3").returncode == 1
         shutil.copytree(shard, union, dirs_exist_ok=True)          # what a matrix job's artifacts merge into
     assert sum(built) == 15 and all(built), built              # disjoint parts that cover every source
     merged = {name: data for name, data in _files(union).items() if not name.startswith(".blueprint-manifest")}
