@@ -373,6 +373,8 @@ def locked(out: Path, waiting: Callable[[str], None], wait_s: float = LOCK_WAIT_
                     waiting(one_line(f"waiting: another build is writing {out}"))
                     told = True
                 time.sleep(0.05)
+            except OSError as error:            # a file system without locks (some network mounts)
+                raise UsageError(f"cannot lock the output folder: {error.strerror or error}", file=str(out)) from None
         yield
     finally:
         os.close(fd)
