@@ -127,7 +127,12 @@ class Manifest:
         files = {name: {"source": e.source, "options": e.options, "version": e.version,
                         "outputs": [{"path": o.path, "size": o.size, "sha256": o.sha256} for o in e.outputs]}
                  for name, e in sorted(self.entries.items())}
-        return json.dumps({"manifest": SCHEMA, "files": files}, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        text = json.dumps({"manifest": SCHEMA, "files": files}, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:      # a file name that is not UTF-8 (a lone surrogate): only \u escapes can say it
+            text = json.dumps({"manifest": SCHEMA, "files": files}, indent=1, sort_keys=True) + "\n"
+        return text
 
 
 @dataclass

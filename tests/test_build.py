@@ -561,3 +561,17 @@ def test_a_shard_manifest_listing_another_shards_source_is_ignored(many: Path, t
     assert counts[3] == 0                                # nothing deleted on its word
     entries = Manifest.read(out / ".blueprint-manifest.2-of-2.json").entries       # replaced by shard 2's own
     assert len(entries) == counts[0] > 0 and all(Shard(2, 2).owns(name) for name in entries)
+
+
+def test_a_file_name_that_is_not_utf8_is_built_tracked_and_removed(tmp_path: Path) -> None:
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    name = os.fsdecode(b"caf\xe9.yaml")                      # Latin-1 bytes: a lone surrogate in Python
+    (src / name).write_text(service("Latin-1 name"), encoding="utf-8")
+    code, stdout, stderr, counts = run_build(src, out, "-j1")
+    assert code == 0 and counts == (1, 0, 0, 0), stderr
+    assert f"built {src}/caf\\udce9.yaml" in stdout.splitlines()
+    assert run_build(src, out)[3] == (0, 1, 0, 0)
+    (src / name).unlink()
+    code, stdout, _, counts = run_build(src, out)
+    assert code == 0 and counts == (0, 0, 0, 2) and outputs(out) == set()
