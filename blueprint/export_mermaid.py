@@ -42,7 +42,8 @@ def _task(text: str) -> str:
 
 
 def _comment(text: str) -> str:
-    return "    %% " + _one_line(text)
+    """A `%%` comment line; a file name's bytes that are not UTF-8 show as U+FFFD."""
+    return "    %% " + _one_line(text.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
 
 
 def _dropped(service: Service) -> list[str]:

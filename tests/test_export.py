@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from dataclasses import dataclass, field
@@ -225,3 +226,14 @@ def test_every_valid_hostile_and_sample_file_parses_as_intended_in_mermaid() -> 
             assert task and score == (3 if step.emotion is None else step.emotion + 3), (path.name, step.id)
             assert len(actors) == len({a.lane for a in step.actions
                                        if service.lane(a.lane).kind in (LaneKind.CUSTOMER, LaneKind.FRONTSTAGE)})
+
+
+def test_a_file_name_that_is_not_utf8_is_a_replacement_character_in_the_comment(tmp_path: Path) -> None:
+    path = tmp_path / os.fsdecode(b"caf\xe9.yaml")
+    path.write_text(_service("Hotel", "Stay", ["Pay"]), encoding="utf-8")
+    target = tmp_path / "out.mmd"
+    result = run_cli("export", path, "--to", "mermaid", "-o", target)
+    assert result.returncode == 0, result.stderr
+    text = target.read_text(encoding="utf-8")
+    assert f"from {tmp_path}/caf\ufffd.yaml." in text.splitlines()[1]
+    assert parse(text).tasks == [("Stay", "Pay", 3, ["Guest"])]
