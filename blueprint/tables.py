@@ -19,7 +19,7 @@ def metrics_table(service: Service, metrics: Metrics) -> str:
     """Stages and steps in minutes, the lead time, the value-added ratio in %, fail points by risk."""
     rows = []
     for stage in service.stages:
-        stage_time = dict(metrics.stages)[stage.id]
+        stage_time = next(s.time_s for s in metrics.stages if s.id == stage.id)
         rows.append([stage.id, "", "", format_minutes(stage_time), format_minutes(metrics.stage_value_added_s(stage.id))])
         for step in metrics.steps:
             if step.stage == stage.id:
