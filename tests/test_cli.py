@@ -87,7 +87,7 @@ def test_metrics_json_and_text() -> None:
     assert figures["lead_time_s"] == 1080
     text = run_cli("metrics", FIXTURES / "format-example.yaml")
     assert text.returncode == 0
-    assert "lead time 18 min" in text.stdout and "16.7 %" in text.stdout
+    assert "lead time 18m" in text.stdout and "16.7 %" in text.stdout
 
 
 def test_metrics_of_invalid_file_exits_1() -> None:
