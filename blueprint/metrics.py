@@ -159,13 +159,12 @@ def _chain(step: Step, successors: dict[Endpoint, list[Endpoint]]) -> tuple[floa
     return max(best.values(), default=(0, 0))
 
 
-def _cost(service: Service, step: Step) -> Cost:
+def _cost(step: Step, rates: dict[str, float | None], overhead: float) -> Cost:
     total = NO_COST
-    rates = {lane.id: lane.rate for lane in service.lanes}
     for action in step.actions:
         rate = rates[action.lane]
         labour = rate * action.duration_s / 3600 if rate and action.duration_s else 0
-        indirect = service.overhead * labour
+        indirect = overhead * labour
         direct = action.cost or 0
         waste = labour + direct + indirect if action.value is Value.NONE else 0
         total = total + Cost(labour, direct, indirect, waste)
@@ -261,7 +260,8 @@ def measure(service: Service) -> Metrics:
     position = {step.id: index for index, step in enumerate(service.steps)}
     path = _critical_path(order, before, start, finish, critical, {s: chains[s][1] for s in chains}, position,
                           tolerance)
-    costs = {step.id: _cost(service, step) for step in service.steps}
+    rates = {lane.id: lane.rate for lane in service.lanes}
+    costs = {step.id: _cost(step, rates, service.overhead) for step in service.steps}
     steps = tuple(StepMetrics(step.id, step.stage, waits[step.id], chains[step.id][0], chains[step.id][1],
                               start[step.id], finish[step.id], 0 if step.id in critical else slack[step.id],
                               step.id in critical, chances[step.id], costs[step.id])
