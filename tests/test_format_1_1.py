@@ -11,7 +11,7 @@ from blueprint.api import Document, check_file
 from blueprint.metrics import measure, metrics_json
 from blueprint.model import Endpoint, FlowOrigin
 
-from support import FORMAT_MD, check_yaml
+from support import FORMAT_MD, check_yaml, run_cli
 
 EXAMPLE = Path(__file__).parent / "fixtures" / "format-1.1-example.yaml"
 
@@ -412,3 +412,31 @@ def test_emotion_mapping_keeps_each_lane_and_the_lowest() -> None:
     assert [(note.text, note.dimension) for note in step.pains] == [("Nobody explains", "empathy")]
     assert _figures(document)["touchpoints"][0]["emotion"] == -2
     assert _figures(document)["touchpoints"][0]["nps"] == -20
+
+
+# the metrics text ----------------------------------------------------------------------------------------------
+
+
+def test_metrics_text_is_in_peoples_units() -> None:
+    result = run_cli("metrics", EXAMPLE)
+    assert result.returncode == 0, result.stderr
+    text = result.stdout
+    rows = {line.split()[0]: line for line in text.splitlines() if line.strip()}
+    assert "triage *" in text and "blood *" in text and "recall *" in text and "xray *" not in text
+    assert "0s–6m" in rows["triage"] and "6m–36m" in text and "36m–37m" in text
+    assert "15m" in rows["xray"]                                       # its slack
+    assert "20.0 % when results unclear" in text
+    assert "lead time 37m · value-added 6m · ratio 16.2 %" in text
+    assert "expected lead time 36m 12s" in text
+    assert "critical path triage → blood → recall" in text
+    assert ("cost 75.50 EUR · labour 29.00 EUR · direct 32.00 EUR · indirect 14.50 EUR · waste 0.00 EUR · "
+            "expected 75.50 EUR") in text
+    assert re.search(r"Triage desk\s+triage\s+in-person\s+yes\s+2\.8\s+−1", text)
+    assert not re.search(r"\bmin\b|0\.162|\b0\.2\b|\b2220\b|\b360\b", text)   # no minutes, fractions or seconds
+
+
+def test_metrics_text_of_a_version_1_file_has_no_schedule_marks_or_cost() -> None:
+    result = run_cli("metrics", Path(__file__).parent / "fixtures" / "format-example.yaml")
+    assert result.returncode == 0, result.stderr
+    assert "lead time 18m · value-added 3m · ratio 16.7 %" in result.stdout
+    assert "*" not in result.stdout and "cost" not in result.stdout and "critical path" not in result.stdout
