@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from .durations import parse_duration
 from .findings import CODES, FLAG_CODES, Finding
-from .flowgraph import automatic_flows, cycles, grouped, path_between
+from .flowgraph import automatic_flows, cycles, grouped, path_between, predecessors
 from .i18n import label
 from .loader import Locations, Path
 from .model import (Action, Direction, Endpoint, FailPoint, Flow, FlowKind, FlowOrigin, Lane, LaneKind,
@@ -458,12 +458,9 @@ class _Builder:
 
     def check_after(self, steps: Sequence[Step]) -> None:
         """E108 for steps that wait for each other (`after`, and the default: the previous step)."""
-        if all(step.after is None for step in steps):
-            return
-        edges = [(earlier, step.id) for earlier, step in
-                 ((earlier, step) for index, step in enumerate(steps)
-                  for earlier in (step.after if step.after is not None else
-                                  (steps[index - 1].id,) if index else ()))]
+        if all(step.after is None for step in steps) or len({step.id for step in steps}) < len(steps):
+            return  # without `after` steps run in file order; repeated ids are E101 already
+        edges = [(earlier, later) for later, earlier_steps in predecessors(steps).items() for earlier in earlier_steps]
         position = {step.id: index for index, step in enumerate(steps)}
         if all(position[earlier] < position[later] for earlier, later in edges):
             return
