@@ -14,7 +14,7 @@ from .model import (Action, Direction, Endpoint, FailPoint, Flow, FlowKind, Flow
 from .schema import ActionSpec, LaneSpec, PainSpec, ServiceSpec, StepSpec
 from .validate import Suggester, Validated, closest
 
-_MAX_MISSPELT_CANDIDATES = 50
+_MAX_MISSPELT_CANDIDATES = 10  # unknown lane ids (the most used) compared with the declared lanes
 _LINE_PHRASE = {LineName.INTERACTION: "the line of interaction", LineName.VISIBILITY: "the line of visibility",
                 LineName.INTERNAL: "the line of internal interaction"}
 
@@ -440,8 +440,7 @@ class _Builder:
         # an `alongside` group is one node of its step's chain: a path out of it and back in is a cycle
         edges = [grouped(flow, steps) for flow in request]
         for component in cycles(edges):
-            inside = [(flow, edge) for flow, edge in zip(request, edges)
-                      if edge[0] in component and edge[1] in component]
+            inside = [(request[number], edges[number]) for number in component]
             written = [pair for pair in inside if not pair[0].automatic]
             closing, (start, end) = max(written, key=lambda pair: pair[0].loc, default=inside[-1])
             path = path_between([edge for _, edge in inside], end, start)
@@ -471,7 +470,7 @@ class _Builder:
             return self.after_loc(later, self.afters[later][1].index(earlier))
 
         for component in cycles(edges):
-            inside = [edge for edge in edges if edge[0] in component and edge[1] in component]
+            inside = [edges[number] for number in component]
             explicit = [edge for edge in inside if by_id[edge[1]].after is not None
                         and edge[0] in (by_id[edge[1]].after or ())]
             earlier, later = max(explicit, key=loc_of)
