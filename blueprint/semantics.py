@@ -15,6 +15,7 @@ from .schema import ActionSpec, LaneSpec, PainSpec, ServiceSpec, StepSpec
 from .validate import Suggester, Validated, closest
 
 _MAX_MISSPELT_CANDIDATES = 10  # unknown lane ids (the most used) compared with the declared lanes
+_MISSPELT_USES = 3             # this many uses of one unknown id point at its declaration as the typo
 _LINE_PHRASE = {LineName.INTERACTION: "the line of interaction", LineName.VISIBILITY: "the line of visibility",
                 LineName.INTERNAL: "the line of internal interaction"}
 
@@ -27,8 +28,8 @@ class _Builder:
     file: str
     findings: list[Finding] = field(default_factory=list)
     hint: Suggester = field(default_factory=Suggester)
-    # unknown lane id -> where actions (or emotion/thinks entries) name it: (loc, step, message)
-    unknown_lanes: dict[str, list[tuple[Loc, str, str]]] = field(default_factory=dict)
+    # unknown lane id -> where actions, alongside or emotion/thinks entries name it: (code, loc, step, message)
+    unknown_lanes: dict[str, list[tuple[str, Loc, str, str]]] = field(default_factory=dict)
     misspelt: set[str] = field(default_factory=set)   # unknown lane ids reported once, at the declaration
     # step id -> where its `after` stands and the ids it names
     afters: dict[str, tuple[Path, list[str]]] = field(default_factory=dict)
@@ -161,14 +162,14 @@ class _Builder:
         if not self.ghost(name):
             self.unknown_lanes.setdefault(name, []).append((code, loc, step, message))
 
-    def report_unknown_lanes(self, lanes: tuple[Lane, ...], stages: list[Stage]) -> None:
+    def report_unknown_lanes(self, lanes: tuple[Lane, ...], stages: Sequence[Stage]) -> None:
         """Each use of an unknown lane, unless many uses name one id close to a declared lane that nothing uses:
         then that declaration is the typo, and it gets the one finding."""
         known = [lane.id for lane in lanes]
         if self.spec.lanes is not None:
             used = {action.lane for stage in stages for step in stage.steps for action in step.actions}
             unused = [lane for lane in lanes if lane.id not in used]
-            by_uses = sorted(((name, uses) for name, uses in self.unknown_lanes.items() if len(uses) > 1),
+            by_uses = sorted(((name, uses) for name, uses in self.unknown_lanes.items() if len(uses) >= _MISSPELT_USES),
                              key=lambda item: -len(item[1]))
             for name, uses in by_uses[:_MAX_MISSPELT_CANDIDATES]:
                 intended = closest(name, known)
@@ -179,7 +180,8 @@ class _Builder:
                 self.misspelt.add(name)
                 self.error("E102", f"lane '{lane.id}' is declared but no step uses it, while {len(uses)} places "
                            f"name lane '{name}', which is not declared (did you mean '{name}'?); correct the "
-                           "id here", self.lane_id_locs[lane.id], lane=lane.id)
+                           f"id here, or those {len(uses)} places if '{lane.id}' is right",
+                           self.lane_id_locs[lane.id], lane=lane.id)
         for name, uses in self.unknown_lanes.items():
             if name not in self.misspelt:
                 for code, loc, step, message in uses:

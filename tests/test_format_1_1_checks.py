@@ -169,13 +169,16 @@ def test_new_error_says_what_to_do(name: str) -> None:
         assert hint in message
 
 
-def test_misspelt_lane_used_once_is_reported_at_the_use() -> None:
+def test_misspelt_lane_used_twice_is_reported_at_the_uses() -> None:
     text = _service("""\
         - id: a
           actions: {guest: Arrives, front-desk: Greets}
+        - id: b
+          actions: {guest: Leaves, front-desk: Waves}
         """, lanes="  - {id: guest, kind: customer}\n  - {id: frontdesk, kind: frontstage}\n")
     document = check_yaml(text)
-    assert [(f.code, f.line, f.lane) for f in document.findings] == [("E102", 11, "front-desk")]
+    assert [(f.code, f.line, f.lane) for f in document.findings] == [("E102", 11, "front-desk"),
+                                                                      ("E102", 13, "front-desk")]
     assert "did you mean 'frontdesk'" in document.findings[0].message
 
 
@@ -185,6 +188,8 @@ def test_references_to_a_misspelt_lane_are_not_reported_again() -> None:
           actions: {guest: Arrives, front-desk: Greets}
         - id: b
           actions: {guest: Orders, front-desk: {text: Takes it, alongside: guest}}
+        - id: c
+          actions: {guest: Pays, front-desk: Takes the money}
         """, head="flows:\n  - {from: a.front-desk, to: b.front-desk}\n",
         lanes="  - {id: guest, kind: customer}\n  - {id: frontdesk, kind: frontstage}\n")
     document = check_yaml(text)
