@@ -280,3 +280,21 @@ def test_schema_has_the_1_1_keys() -> None:
             "StepSpec.when", "StepSpec.chance", "StepSpec.direction", "ActionSpec.alongside", "ActionSpec.auto",
             "ActionSpec.cost", "TouchpointSpec.moment", "TouchpointSpec.csat", "TouchpointSpec.nps",
             "PainSpec.dimension"} <= keys
+
+
+@pytest.mark.parametrize(("alongside", "code", "hint"), [
+    ("customer", "E004", "own lane"),
+    ("evidence", "E004", "evidence lane"),
+    ("frontstge", "E103", "did you mean 'frontstage'"),
+    ("backstage", "E103", "no action in lane 'backstage'"),
+])
+def test_alongside_must_name_another_acting_lane(alongside: str, code: str, hint: str) -> None:
+    document = check_yaml(_service(f"""\
+        - id: a
+          actions:
+            evidence: Sign
+            customer: {{text: Walks in, alongside: {alongside}}}
+            frontstage: Greets
+        """))
+    assert [(f.code, f.line, f.column, f.lane) for f in document.findings] == [(code, 10, 49, "customer")]
+    assert hint in document.findings[0].message
