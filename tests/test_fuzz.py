@@ -192,11 +192,11 @@ wrong_values = st.one_of(st.none(), st.booleans(), st.integers(-10**30, 10**30),
 
 
 @st.composite
-def near_valid(draw: st.DrawFn, base: st.SearchStrategy[dict[str, Any]] = services()
+def near_valid(draw: st.DrawFn, base: st.SearchStrategy[dict[str, Any]] | None = None
                ) -> tuple[dict[str, Any], dict[str, Any]]:
     """A valid service and a copy with a few mutations: wrong types, missing or unknown keys, bad ids, dangling
     references, cycles (of flows and of `after`), `alongside` to nothing."""
-    original = draw(base)
+    original = draw(base if base is not None else services())
     service = copy.deepcopy(original)
     for _ in range(draw(st.integers(1, 3))):
         paths = [path for path in _paths(service) if path]
