@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from .flowgraph import predecessors, topological
 from .model import Endpoint, FailPoint, Service, Step, Value
@@ -104,22 +105,26 @@ class Metrics:
     cost: ServiceCost = ServiceCost(None, NO_COST, 0)
     touchpoints: tuple[TouchpointMetrics, ...] = ()
 
-    @property
+    @cached_property
     def value_added_s(self) -> float:
-        return sum(self._by_id[step].value_added_s for step in self.critical_path)
+        by_id = {step.id: step for step in self.steps}
+        return sum(by_id[step].value_added_s for step in self.critical_path)
 
     @property
     def value_added_ratio(self) -> float | None:
         return self.value_added_s / self.lead_time_s if self.lead_time_s else None
 
-    @property
-    def _by_id(self) -> dict[str, StepMetrics]:
-        return {step.id: step for step in self.steps}
+    @cached_property
+    def _stage_value_added(self) -> dict[str, float]:
+        by_id = {step.id: step for step in self.steps}
+        found: dict[str, float] = {}
+        for step in self.critical_path:
+            found[by_id[step].stage] = found.get(by_id[step].stage, 0) + by_id[step].value_added_s
+        return found
 
     def stage_value_added_s(self, stage: str) -> float:
         """The value-added time of the stage's steps on the critical path."""
-        by_id = self._by_id
-        return sum(by_id[step].value_added_s for step in self.critical_path if by_id[step].stage == stage)
+        return self._stage_value_added.get(stage, 0)
 
 
 def _chain(step: Step, successors: dict[Endpoint, list[Endpoint]]) -> tuple[float, float]:
