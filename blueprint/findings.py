@@ -33,7 +33,8 @@ CODES: dict[str, Code] = {c.code: c for c in (
     _e("E005", "missing required key", "A required key is missing."),
     _e("E010", "unsupported version", "The file must start with `blueprint: 1`."),
     _e("E101", "duplicate id", "Ids are unique among lanes, and among stages and steps together."),
-    _e("E102", "unknown lane", "An action names a lane that `lanes` does not declare."),
+    _e("E102", "unknown lane", "An action (or an emotion or thinks entry) names a lane that `lanes` does not "
+       "declare; or a declared lane id is misspelt, and the steps name the right one."),
     _e("E103", "dangling reference", "A flow reference (STEP or STEP.LANE), an `after` or an `alongside` points "
        "to nothing: no such step, or no action in that lane of the step."),
     _e("E104", "lanes out of order",

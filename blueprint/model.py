@@ -55,8 +55,8 @@ class Direction(StrEnum):
 
 
 class FlowOrigin(StrEnum):
-    TIME = "time"          # automatic: customer lane, step to step
-    SUPPORT = "support"    # automatic: down the lanes within a step
+    TIME = "time"          # automatic: along a chained lane (customer lanes by default), step to step
+    SUPPORT = "support"    # automatic: down the lanes within a step (up with `direction: up`)
     FLOW = "flow"          # an entry of `flows`
     ACTION = "action"      # an action's `to`
 
