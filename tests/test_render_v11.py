@@ -1,0 +1,150 @@
+"""Drawing format 1.1: conditions, the critical path, the schedule strip, alongside and upward flows; the journey
+map's per-lane rows and curves, waits, moments of truth and narrow steps. Real `dot`, geometry from the SVG."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from blueprint.metrics import measure
+from blueprint.model import Endpoint
+from blueprint.render import legend_items, render
+from model11 import clinic, family
+from svg_geometry import SVG, Picture, check_blueprint
+from test_render_blueprint import service as hotel
+from test_render_journey import check_journey
+
+
+def _flow_id(svc, source: Endpoint, target: Endpoint) -> str:
+    return next(f"flow.{i}" for i, flow in enumerate(svc.flows, 1) if flow.source == source and flow.target == target)
+
+
+def _has_arrowhead(pic: Picture, ident: str) -> bool:
+    return pic.groups[ident].find(f"{SVG}polygon") is not None
+
+
+def test_critical_marks_on_exactly_the_critical_steps() -> None:
+    svc = clinic()
+    pic = check_blueprint(svc, render(svc, "blueprint", "svg"))
+    assert sorted(pic.ids("critical.")) == ["critical.blood", "critical.recall", "critical.triage"]
+    for ident in pic.ids("critical."):
+        assert pic.rect(ident.replace("critical.", "step.")).contains(pic.rect(ident))
+    assert "legend.critical" in legend_items(svc, "blueprint")
+
+
+def test_no_critical_marks_and_no_schedule_without_after() -> None:
+    svc = hotel()
+    pic = Picture(render(svc, "blueprint", "svg"))
+    assert pic.ids("critical.") == [] and pic.ids("schedule") == [] and pic.ids("when.") == []
+    assert "legend.critical" not in legend_items(svc, "blueprint")
+
+
+def test_conditional_step_heading_shows_its_condition_and_chance() -> None:
+    svc = clinic()
+    pic = Picture(render(svc, "blueprint", "svg"))
+    assert pic.ids("when.") == ["when.recall"]
+    assert pic.text("when.recall") == "If results unclear · 20.0 %"
+    heading, condition = pic.rect("step.recall"), pic.rect("when.recall")
+    assert heading.bottom <= condition.top and abs(heading.cx - condition.cx) < 1
+    dashed = [p for p in pic.groups["step.recall"] if p.get("stroke-dasharray")]
+    assert dashed and not [p for p in pic.groups["step.blood"] if p.get("stroke-dasharray")]
+    chance_only = replace(svc, stages=tuple(replace(stage, steps=tuple(replace(step, when=None) for step in stage.steps))
+                                            for stage in svc.stages))
+    assert Picture(render(chance_only, "blueprint", "svg")).text("chance.recall") == "20.0 %"
+
+
+def test_schedule_bars_run_from_start_to_finish_on_one_axis() -> None:
+    svc = clinic()
+    pic = Picture(render(svc, "blueprint", "svg"))
+    steps = {s.id: s for s in measure(svc).steps}
+    bars = {step: pic.rect(f"schedule.{step}") for step in steps}
+    axis = pic.path("schedule.axis")
+    left, right = min(x for x, _ in axis), max(x for x, _ in axis)
+    scale = (right - left) / 37 / 60          # lead time 37m
+    for step, bar in bars.items():
+        if steps[step].time_s * scale >= 4:
+            assert abs(bar.left - (left + steps[step].start_s * scale)) < 1.5, step
+            assert abs(bar.right - (left + steps[step].finish_s * scale)) < 1.5, step
+    by_start = sorted(steps, key=lambda s: steps[s].start_s)
+    assert [bars[s].left for s in by_start] == sorted(bars[s].left for s in by_start)
+    by_finish = sorted(steps, key=lambda s: steps[s].finish_s)
+    assert [bars[s].right for s in by_finish] == sorted(bars[s].right for s in by_finish)
+    blood, xray = bars["blood"], bars["xray"]        # run at the same time: one above the other
+    assert abs(blood.left - xray.left) < 1 and (blood.top >= xray.bottom or xray.top >= blood.bottom)
+    critical = {ident.removeprefix("schedule.") for ident in pic.classes("critical") if ident.startswith("schedule.")}
+    assert critical == {"triage", "blood", "recall"}
+    lanes_top = pic.rect(f"lane.{svc.lanes[0].id}").top
+    headings_bottom = max(pic.rect(f"step.{s}").bottom for s in steps)
+    assert all(headings_bottom < bar.top and bar.bottom < lanes_top for bar in bars.values())
+    assert "37m" in pic.text() and "0s" in pic.text()
+
+
+def test_alongside_members_joined_without_arrowhead_and_upward_flow_points_up() -> None:
+    svc = clinic()
+    pic = Picture(render(svc, "blueprint", "svg"))
+    together = _flow_id(svc, Endpoint("triage", "patient"), Endpoint("triage", "nurse"))
+    assert not _has_arrowhead(pic, together)
+    assert _has_arrowhead(pic, _flow_id(svc, Endpoint("triage", "nurse"), Endpoint("triage", "ehr")))
+    up = _flow_id(svc, Endpoint("recall", "ehr"), Endpoint("recall", "patient"))
+    path = pic.path(up)
+    tip = min(y for _, y in pic.shape_points(up))
+    assert path[0][1] > path[-1][1] and tip <= path[-1][1] and tip >= pic.rect("a.recall.patient").bottom - 1
+    assert "legend.alongside" in legend_items(svc, "blueprint")
+
+
+def test_family_blueprint_geometry() -> None:
+    svc = family()
+    pic = check_blueprint(svc, render(svc, "blueprint", "svg"))
+    assert sorted(pic.ids("critical.")) == sorted(f"critical.{s.id}" for s in measure(svc).steps if s.critical)
+
+
+def test_journey_one_row_and_one_curve_per_customer_lane() -> None:
+    svc = family()
+    pic = check_journey(svc, render(svc, "journey", "svg"))
+    assert pic.text("rowtitle.action.patient") == "Patient" and pic.text("rowtitle.action.carer") == "Daughter"
+    assert "Drives her mother in" in pic.text("action.drive.carer")
+    assert "action.triage.carer" not in pic.groups
+    points = {ident for ident in pic.ids("emotion.") if not ident.startswith(("emotion.curve", "emotion.zero"))}
+    assert points == {"emotion.drive.patient", "emotion.drive.carer", "emotion.triage.patient",
+                      "emotion.review.patient", "emotion.review.carer", "emotion.home.patient", "emotion.home.carer"}
+    patient = [i for i in pic.classes("patient") if i.startswith("emotion.curve.")]
+    carer = [i for i in pic.classes("carer") if i.startswith("emotion.curve.")]
+    assert len(patient) == 2 and len(carer) == 1          # broken at bloods (no emotion); the carer's at triage too
+    styles = {pic.groups[i].find(f"{SVG}path").get("stroke") for i in patient + carer}
+    assert len(styles) == 2
+    keys = legend_items(svc, "journey")
+    assert [key.caption for key in keys if key.startswith("legend.curve.")] == ["Patient", "Daughter"]
+    box = pic.rect("legend")
+    captions = {"".join(t.itertext()) for t in pic.texts() if box.top < float(t.get("y", 0)) < box.bottom}
+    assert {"Patient", "Daughter"} <= captions
+
+
+def test_curve_breaks_at_a_step_without_emotion() -> None:
+    svc = hotel()
+    gap = replace(svc, stages=tuple(replace(stage, steps=tuple(replace(step, emotion=None) if step.id == "queue"
+                                                               else step for step in stage.steps))
+                                    for stage in svc.stages))
+    pic = check_journey(gap, render(gap, "journey", "svg"))
+    assert pic.ids("emotion.curve.") == []                 # park and verify are not joined across queue
+    assert {"emotion.park", "emotion.verify"} <= set(pic.groups)
+
+
+def test_journey_waits_moments_scores_and_narrow_steps() -> None:
+    svc = family()
+    pic = Picture(render(svc, "journey", "svg"))
+    assert pic.text("wait.triage") == "40m tolerance 15m" and "over" in pic.groups["wait.triage"].get("class")
+    assert pic.text("wait.review") == "30m" and "over" not in pic.groups["wait.review"].get("class")
+    assert pic.text("moment.triage") == "Moment of truth" and pic.text("moment.review") == "Moment of truth"
+    assert "CSAT 2.1 · NPS −40" in pic.text("touchpoint.triage")
+    assert "CSAT 4.2 · NPS +30" in pic.text("touchpoint.review")
+    assert pic.rect("step.bloods").width < pic.rect("step.drive").width / 2 + 20
+    for key in ("legend.wait", "legend.wait_over", "legend.moment", "legend.narrow"):
+        assert key in legend_items(svc, "journey")
+
+
+def test_chinese_labels_of_the_new_marks() -> None:
+    svc = replace(family(), lang="zh")
+    journey = Picture(render(svc, "journey", "svg"))
+    assert journey.text("moment.triage") == "关键时刻" and journey.text("rowtitle.wait") == "等待"
+    assert "容忍 15m" in journey.text("wait.triage")
+    blueprint = Picture(render(replace(clinic(), lang="zh"), "blueprint", "svg"))
+    assert blueprint.text("when.recall") == "若results unclear · 20.0 %"
+    assert "时间安排" in blueprint.text("schedule")
