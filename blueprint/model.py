@@ -235,6 +235,11 @@ class Step:
                 parent[max(a, b, key=order.__getitem__)] = min(a, b, key=order.__getitem__)
         return {lane: root(lane) for lane in parent}
 
+    def members(self, lane: str) -> tuple[str, ...]:
+        """The lanes of the `alongside` group the action in `lane` belongs to (just `lane` when it acts alone)."""
+        root = self.groups.get(lane, lane)
+        return tuple(other for other, its_root in self.groups.items() if its_root == root)
+
     def together(self, a: str, b: str) -> bool:
         """Whether the actions in lanes a and b (both in this step) belong to one `alongside` group."""
         return a != b and self.groups.get(a, a) == self.groups.get(b, b)

@@ -24,13 +24,19 @@ _TAGS = set(LANE_ENTRY_TAGS)
 _INSTANCE_OF = re.compile(r"Input should be a valid dictionary or instance of (\w+)")
 
 
-def suggest(word: str, choices: typing.Iterable[str]) -> str:
-    """A ' (did you mean 'x'?)' hint when one choice is close to `word` (none among too many choices)."""
+def closest(word: str, choices: typing.Iterable[str]) -> str | None:
+    """The choice closest to `word` when one is close enough (none among too many choices)."""
     candidates = sorted(choices)
     if len(candidates) > _MAX_CHOICES:
-        return ""
+        return None
     close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return close[0] if close else None
+
+
+def suggest(word: str, choices: typing.Iterable[str]) -> str:
+    """A ' (did you mean 'x'?)' hint when one choice is close to `word`."""
+    close = closest(word, choices)
+    return f" (did you mean '{close}'?)" if close else ""
 
 
 class Suggester:

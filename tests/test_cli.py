@@ -82,7 +82,8 @@ def test_metrics_json_and_text() -> None:
     result = run_cli("metrics", "--format", "json", FIXTURES / "format-example.yaml")
     assert result.returncode == 0
     figures = json.loads(result.stdout)
-    assert set(figures) == {"lead_time_s", "value_added_s", "value_added_ratio", "stages", "steps", "fail_points"}
+    assert set(figures) == {"lead_time_s", "value_added_s", "value_added_ratio", "stages", "steps", "fail_points",
+                            "expected_lead_time_s", "cost", "critical_path", "touchpoints"}
     assert figures["lead_time_s"] == 1080
     text = run_cli("metrics", FIXTURES / "format-example.yaml")
     assert text.returncode == 0
