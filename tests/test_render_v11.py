@@ -7,7 +7,7 @@ from dataclasses import replace
 from blueprint.metrics import measure
 from blueprint.model import Endpoint
 from blueprint.render import legend_items, render
-from model11 import clinic, family
+from services11 import clinic, family
 from svg_geometry import SVG, Picture, check_blueprint
 from test_render_blueprint import service as hotel
 from test_render_journey import check_journey

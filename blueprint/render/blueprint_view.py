@@ -15,6 +15,7 @@ from .theme import (CONDITIONAL_FILL, CONDITIONAL_LINE, CRITICAL, FAIL, FLOW_COL
                     SCHEDULE_BAR, SMALL_LINE_HEIGHT, SMALL_SIZE, STAGE_FILL, STEP_FILL, WAIT, WAIT_OVER)
 
 ARROW = 7.0
+BAR_GAP = 1.5
 GRAPH = {"layout": "nop2", "outputorder": "edgesfirst", "bgcolor": "#FFFFFF"}
 
 
@@ -132,7 +133,9 @@ def _schedule(canvas: Canvas, service: Service, schedule: Strip, row: tuple[floa
     for bar in schedule.bars:
         y = top + 4 + TRACK_H * (bar.track + 0.5)
         fill = CRITICAL if bar.critical else SCHEDULE_BAR
-        canvas.node((bar.left + bar.right) / 2, y, bar.right - bar.left, TRACK_H - 5, id=f"schedule.{bar.step}",
+        w = bar.right - bar.left
+        w -= BAR_GAP if w > 2 * BAR_GAP else 0     # a hair between bars that follow one another
+        canvas.node((bar.left + bar.right) / 2, y, w, TRACK_H - 5, id=f"schedule.{bar.step}",
                     shape="box", style="filled" + (",dashed" if bar.conditional else ""),
                     fillcolor=fill + ("88" if bar.conditional else ""), color=fill, penwidth=0.8, label="", **{"class": "schedule" + (" critical" * bar.critical)})
         if bar.caption:
