@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .. import humanize
 from ..metrics import measure
@@ -60,10 +60,21 @@ def timings(service: Service) -> dict[str, Timing] | None:
     steps simply follow one another and the blueprint has no schedule to show)."""
     if not service.uses_after:
         return None
+    known = {step.id for step in service.steps}
+    if any(earlier not in known for step in service.steps for earlier in step.after or ()):
+        service = _own_part(service, known)
     return {s.id: Timing(s.start_s, s.finish_s, s.critical) for s in measure(service).steps}
 
 
-def _ticks(origin_s: float, end_s: float, left: float, right: float) -> tuple[tuple[float, str], ...]:
+def _own_part(service: Service, known: set[str]) -> Service:
+    """A part cut from a larger service without it: its steps after only the steps it has (its own schedule)."""
+    stages = tuple(replace(stage, steps=tuple(replace(step, after=tuple(a for a in step.after if a in known))
+                                              if step.after is not None else step for step in stage.steps))
+                   for stage in service.stages)
+    return replace(service, stages=stages)
+
+
+def axis_ticks(origin_s: float, end_s: float, left: float, right: float) -> tuple[tuple[float, str], ...]:
     """Axis labels at round times no closer than MIN_TICK_GAP, with the first start at the left end and the
     last finish at the right end."""
     if end_s <= origin_s:
@@ -131,4 +142,4 @@ def strip(service: Service, times: dict[str, Timing], titles: dict[str, str], le
             break
     bars = tuple(Bar(s.id, *extents[s.id], tracks[s.id], *captions[s.id][:2], times[s.id].critical, s.conditional)
                  for s in service.steps if s.id in times)
-    return Strip(bars, max(tracks.values(), default=0) + 1, _ticks(origin, end, left, right), left, right)
+    return Strip(bars, max(tracks.values(), default=0) + 1, axis_ticks(origin, end, left, right), left, right)
