@@ -73,10 +73,13 @@ DirectionName = Annotated[Direction, Field(strict=False)]
 DimensionName = Annotated[Dimension, Field(strict=False)]
 
 
+ONE, BY_LANE, MANY = "one", "by-lane", "many"   # tags of the one-or-more unions below
+
+
 def _by_lane(scalar: Any) -> Any:
     """A value given either once for the step, or as a mapping customer lane id -> value."""
-    return Annotated[Annotated[scalar, Tag("one")] | Annotated[dict[str, scalar], Tag("by-lane")],
-                     Discriminator(lambda value: "by-lane" if isinstance(value, dict) else "one")]
+    return Annotated[Annotated[scalar, Tag(ONE)] | Annotated[dict[str, scalar], Tag(BY_LANE)],
+                     Discriminator(lambda value: BY_LANE if isinstance(value, dict) else ONE)]
 RuleValue = Annotated[float | str, BeforeValidator(_rule_value),
                       WithJsonSchema({"anyOf": [{"const": "off"}, {"type": "number"}]})]
 
@@ -149,6 +152,7 @@ class LineMarkerSpec(Spec):
 
 
 LANE_ENTRY_TAGS = ("lane-entry", "line-marker")
+UNION_TAGS = (*LANE_ENTRY_TAGS, ONE, BY_LANE, MANY)   # parts of pydantic's error locations that name no data
 
 
 def _lane_entry_tag(value: Any) -> str:
@@ -247,8 +251,8 @@ def _as_list(value: Any) -> Any:
     return value if isinstance(value, list) else [value]
 
 
-Pains = Annotated[Annotated[PainSpec, Tag("one")] | Annotated[list[PainSpec], Tag("many")],
-                  Discriminator(lambda value: "many" if isinstance(value, list) else "one"), AfterValidator(_as_list)]
+Pains = Annotated[Annotated[PainSpec, Tag(ONE)] | Annotated[list[PainSpec], Tag(MANY)],
+                  Discriminator(lambda value: MANY if isinstance(value, list) else ONE), AfterValidator(_as_list)]
 
 class StepSpec(Spec):
     """One column of the journey and the blueprint."""

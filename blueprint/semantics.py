@@ -35,6 +35,7 @@ class _Builder:
     step_ids: set[str] = field(default_factory=set)
     stage_steps: dict[str, tuple[str, str]] = field(default_factory=dict)   # stage -> its first and last step
     lane_id_locs: dict[str, Loc] = field(default_factory=dict)
+    alongside_locs: dict[Endpoint, Loc] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.step_ids = {step.id for stage in self.spec.stages for step in stage.steps}
@@ -264,6 +265,8 @@ class _Builder:
                 if problem[0]:
                     self.error(problem[0], problem[1], loc, step=step, lane=action.lane)
                 action = action._replace(alongside=None)
+            elif other is not None:
+                self.alongside_locs[Endpoint(step, action.lane)] = loc
             checked.append(action)
         return checked
 
@@ -432,15 +435,19 @@ class _Builder:
         for component in cycles(edges):
             inside = [(flow, edge) for flow, edge in zip(request, edges)
                       if edge[0] in component and edge[1] in component]
-            closing, (start, end) = max((pair for pair in inside if not pair[0].automatic),
-                                        key=lambda pair: pair[0].loc, default=inside[-1])
+            written = [pair for pair in inside if not pair[0].automatic]
+            closing, (start, end) = max(written, key=lambda pair: pair[0].loc, default=inside[-1])
             path = path_between([edge for _, edge in inside], end, start)
-            shown = " → ".join(str(node) for node in path + [end])
-            together = any(len(steps[node.step].members(node.lane)) > 1 for node in path)
+            groups = [(node, steps[node.step].members(node.lane)) for node in path]
+            shown = " → ".join(f"{node.step}.{'+'.join(members)}" for node, members in groups + groups[:1])
+            joined = [Endpoint(node.step, lane) for node, members in groups if len(members) > 1 for lane in members]
+            loc, lane = closing.loc, closing.source.lane
+            if joined and not written:  # only automatic flows: the alongside made the cycle
+                cause = next(endpoint for endpoint in joined if endpoint in self.alongside_locs)
+                loc, lane = self.alongside_locs[cause], cause.lane
             self.error("E108", f"request flows form a cycle: {shown}; draw rework as kind: return"
-                       + ("; actions joined by alongside count as one (set auto: false on an action between "
-                          "them, or drop the alongside)" if together else ""),
-                       closing.loc, step=closing.source.step, lane=closing.source.lane)
+                       + ("; actions joined by alongside count as one (set auto: false on the action between "
+                          "them, or drop the alongside)" if joined else ""), loc, step=closing.source.step, lane=lane)
 
     def check_after(self, steps: Sequence[Step]) -> None:
         """E108 for steps that wait for each other (`after`, and the default: the previous step)."""
