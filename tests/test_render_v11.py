@@ -64,9 +64,9 @@ def test_schedule_bars_run_from_start_to_finish_on_one_axis() -> None:
             assert abs(bar.left - (left + steps[step].start_s * scale)) < 1.5, step
             assert abs(bar.right - (left + steps[step].finish_s * scale)) < 1.5, step
     by_start = sorted(steps, key=lambda s: steps[s].start_s)
-    assert [bars[s].left for s in by_start] == sorted(bars[s].left for s in by_start)
+    assert all(bars[a].left <= bars[b].left + 0.5 for a, b in zip(by_start, by_start[1:]))
     by_finish = sorted(steps, key=lambda s: steps[s].finish_s)
-    assert [bars[s].right for s in by_finish] == sorted(bars[s].right for s in by_finish)
+    assert all(bars[a].right < bars[b].right for a, b in zip(by_finish, by_finish[1:]))
     blood, xray = bars["blood"], bars["xray"]        # run at the same time: one above the other
     assert abs(blood.left - xray.left) < 1 and (blood.top >= xray.bottom or xray.top >= blood.bottom)
     critical = {ident.removeprefix("schedule.") for ident in pic.classes("critical") if ident.startswith("schedule.")}

@@ -150,7 +150,7 @@ class Context:
     opportunities: tuple[OpportunityGroup, ...]
     findings: tuple[FindingRow, ...]
     schedule: Schedule | None = None              # when any step has `after`, `when` or `chance`
-    costs: Costs | None = None                    # when the file gives a currency, a rate or a cost
+    costs: Costs | None = None                    # when the file gives a currency or anything costs
     touchpoints: tuple[TouchRow, ...] = ()        # when any touchpoint is a moment of truth or has csat or nps
     dimensions: tuple[DimensionRow, ...] = ()     # when any pain point names its SERVQUAL dimension
 
@@ -216,10 +216,8 @@ def _cost_row(title: str, cost: Cost, currency: str | None) -> CostRow:
 
 
 def _costs(service: Service, metrics: Metrics) -> Costs | None:
-    """Cost by stage and for the service, when the file says anything about cost."""
-    given = service.currency is not None or any(lane.rate for lane in service.lanes) or any(
-        action.cost for step in service.steps for action in step.actions)
-    if not given:
+    """Cost by stage and for the service, when the file gives a currency or anything costs."""
+    if metrics.cost.currency is None and not metrics.cost.cost.total:
         return None
     titles = {stage.id: stage.title for stage in service.stages}
     currency = metrics.cost.currency
