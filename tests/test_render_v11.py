@@ -136,7 +136,9 @@ def test_journey_waits_moments_scores_and_narrow_steps() -> None:
     assert "CSAT 2.1 · NPS −40" in pic.text("touchpoint.triage")
     assert "CSAT 4.2 · NPS +30" in pic.text("touchpoint.review")
     assert pic.rect("step.bloods").width < pic.rect("step.drive").width / 2 + 20
-    for key in ("legend.wait", "legend.wait_over", "legend.moment", "legend.narrow"):
+    assert "If results normal · 70.0 %" in pic.text("step.home")
+    assert [p for p in pic.groups["step.home"] if p.get("stroke-dasharray")]
+    for key in ("legend.wait", "legend.wait_over", "legend.moment", "legend.narrow", "legend.conditional"):
         assert key in legend_items(svc, "journey")
 
 

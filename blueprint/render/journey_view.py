@@ -11,8 +11,9 @@ from ..model import Service, Step
 from . import text
 from .customers import curve_lanes, customer_lanes, narrow
 from .dot import Canvas, Html, line_height, smooth, stack, text_lines
+from .grid import condition
 from .legend import draw_legend, legend_items, legend_size
-from .theme import (CURVE_COLORS, CURVE_STYLES, EMOTION_COLOR, FONT_SIZE, HEADING_SIZE, INK, LINE_HEIGHT, MOMENT,
+from .theme import (CONDITIONAL_FILL, CONDITIONAL_LINE, CURVE_COLORS, CURVE_STYLES, EMOTION_COLOR, FONT_SIZE, HEADING_SIZE, INK, LINE_HEIGHT, MOMENT,
                     MUTED, NOTE_SIZE, OPPORTUNITY, PAIN, SMALL_LINE_HEIGHT, SMALL_SIZE, STAGE_FILL, STEP_FILL, WAIT,
                     WAIT_OVER)
 
@@ -239,8 +240,11 @@ def journey_dot(service: Service) -> str:
     stage_lines = {stage.id: text.wrap(stage.title, sum(columns[s.id].w for s in stage.steps) - 30, HEADING_SIZE,
                                        bold=True, max_lines=2) for stage in service.stages}
     step_lines = {s.id: text.wrap(s.title, columns[s.id].cell - 12, FONT_SIZE, bold=True, max_lines=3) for s in steps}
+    when_lines = {s.id: text.wrap(condition(s, lang), columns[s.id].cell - 12, SMALL_SIZE, max_lines=3)
+                  for s in steps if s.conditional}
     stage_h = max(len(v) for v in stage_lines.values()) * 15 + 14
-    step_h = max(len(v) for v in step_lines.values()) * LINE_HEIGHT + 16
+    step_h = max(len(step_lines[s.id]) * LINE_HEIGHT + len(when_lines.get(s.id, ())) * SMALL_LINE_HEIGHT
+                 for s in steps) + 16
     rows = _rows(service, columns)
     heights = [_height(row) for row in rows]
     body_top = MARGIN + stage_h + step_h
@@ -265,9 +269,13 @@ def journey_dot(service: Service) -> str:
     _heading_row(canvas, "step", label(lang, "journey.step"), 1, y, y + step_h, "#ECEFF1")
     for step in steps:
         column = columns[step.id]
+        html = text_lines(step_lines[step.id], FONT_SIZE, INK, bold=True)
+        if step.conditional:        # dashed, with its condition and chance, as on the blueprint
+            html = stack(html, text_lines(when_lines[step.id], SMALL_SIZE, INK))
         canvas.node(column.x, y + step_h / 2, column.cell, step_h - 8, id=f"step.{step.id}", shape="box",
-                    style="rounded,filled", fillcolor=STEP_FILL, color="#CFD8DC",
-                    label=Html(text_lines(step_lines[step.id], FONT_SIZE, INK, bold=True)),
+                    style="rounded,filled" + (",dashed" if step.conditional else ""),
+                    fillcolor=CONDITIONAL_FILL if step.conditional else STEP_FILL,
+                    color=CONDITIONAL_LINE if step.conditional else "#CFD8DC", label=Html(html),
                     **{"class": "step narrow" if narrow(service, step) else "step"})
     y += step_h
     for index, (row, h) in enumerate(zip(rows, heights)):

@@ -36,6 +36,7 @@ def legend_items(service: Service, view: str) -> tuple[str, ...]:
             keys += [Entry(f"legend.curve.{index}", service.lane(lane).title) for index, lane in enumerate(curves)]
         waits = [step.wait for step in steps if step.wait]
         wanted = {
+            "legend.conditional": any(step.conditional for step in steps),
             "legend.pain_moment": any(step.pains and step.emotion is not None for step in steps),
             "legend.wait": any(not wait.excess_s for wait in waits),
             "legend.wait_over": any(wait.excess_s for wait in waits),
