@@ -8,6 +8,7 @@ from blueprint.metrics import measure
 from blueprint.model import Endpoint
 from blueprint.render import legend_items, render
 from services11 import clinic, family
+from support import check_yaml
 from svg_geometry import SVG, Picture, check_blueprint
 from test_render_blueprint import service as hotel
 from test_render_journey import check_journey
@@ -150,3 +151,37 @@ def test_chinese_labels_of_the_new_marks() -> None:
     blueprint = Picture(render(replace(clinic(), lang="zh"), "blueprint", "svg"))
     assert blueprint.text("when.recall") == "若results unclear · 20.0 %"
     assert "时间安排" in blueprint.text("schedule")
+
+
+CHAINED = """\
+blueprint: 1
+title: Parcel
+lanes:
+  - {id: recipient, title: Recipient, kind: customer}
+  - {id: truck, title: Truck, kind: frontstage, chain: true}
+stages:
+  - id: deliver
+    title: Deliver
+    steps:
+      - id: load
+        actions:
+          truck: {text: Loads the parcel, duration: 10m}
+      - id: drive
+        actions:
+          truck: {text: Drives the round, duration: 2h}
+      - id: hand
+        actions:
+          recipient: Signs for the parcel
+          truck: {text: Hands it over, duration: 1m}
+"""
+
+
+def test_a_chained_lane_is_drawn_step_to_step() -> None:
+    svc = check_yaml(CHAINED).service
+    assert svc is not None
+    pic = check_blueprint(svc, render(svc, "blueprint", "svg"))
+    for a, b in (("load", "drive"), ("drive", "hand")):
+        ident = _flow_id(svc, Endpoint(a, "truck"), Endpoint(b, "truck"))
+        path = pic.path(ident)
+        assert pic.rect(f"a.{a}.truck").right - 1 <= path[0][0] and path[-1][0] <= pic.rect(f"a.{b}.truck").left + 1
+        assert _has_arrowhead(pic, ident)
