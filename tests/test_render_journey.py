@@ -62,7 +62,7 @@ def check_journey(svc: Service, svg: bytes) -> Picture:
             ellipses = [e for e in pic.groups[ident] if e.tag.endswith("ellipse")]
             assert len(ellipses) == (2 if by_step[step_id].pains else 1), f"pain moment at {step_id} not marked"
     for lane, scores in curves.items():
-        pieces = [pic.path(ident) for ident in pic.classes(lane) if ident.startswith("emotion.curve.")]
+        pieces = [pic.path(ident) for ident in pic.classes(f"lane-{lane}") if ident.startswith("emotion.curve.")]
         joined = [(a.id, b.id) for a, b in zip(steps, steps[1:]) if a.id in scores and b.id in scores]
         assert len(pieces) == len(joined), f"{lane}'s curve not broken exactly where an emotion is missing"
         for path, (a, b) in zip(sorted(pieces), joined):

@@ -106,8 +106,8 @@ def test_journey_one_row_and_one_curve_per_customer_lane() -> None:
     points = {ident for ident in pic.ids("emotion.") if not ident.startswith(("emotion.curve", "emotion.zero"))}
     assert points == {"emotion.drive.patient", "emotion.drive.carer", "emotion.triage.patient",
                       "emotion.review.patient", "emotion.review.carer", "emotion.home.patient", "emotion.home.carer"}
-    patient = [i for i in pic.classes("patient") if i.startswith("emotion.curve.")]
-    carer = [i for i in pic.classes("carer") if i.startswith("emotion.curve.")]
+    patient = [i for i in pic.classes("lane-patient") if i.startswith("emotion.curve.")]
+    carer = [i for i in pic.classes("lane-carer") if i.startswith("emotion.curve.")]
     assert len(patient) == 2 and len(carer) == 1          # broken at bloods (no emotion); the carer's at triage too
     styles = {pic.groups[i].find(f"{SVG}path").get("stroke") for i in patient + carer}
     assert len(styles) == 2

@@ -137,11 +137,13 @@ def _schedule(canvas: Canvas, service: Service, schedule: Strip, row: tuple[floa
         w -= BAR_GAP if w > 2 * BAR_GAP else 0     # a hair between bars that follow one another
         canvas.node((bar.left + bar.right) / 2, y, w, TRACK_H - 5, id=f"schedule.{bar.step}",
                     shape="box", style="filled" + (",dashed" if bar.conditional else ""),
-                    fillcolor=fill + ("88" if bar.conditional else ""), color=fill, penwidth=0.8, label="", **{"class": "schedule" + (" critical" * bar.critical)})
+                    fillcolor=fill + ("88" if bar.conditional else ""), color=fill, penwidth=0.8, label="",
+                    **{"class": "schedule critical" if bar.critical else "schedule"})
         if bar.caption:
             w = text.width(bar.caption, SMALL_SIZE) + 2
             ink = "#FFFFFF" if bar.inside and bar.critical and not bar.conditional else INK
-            canvas.node(bar.caption_x, y, w, TRACK_H - 5, shape="plaintext", label=Html(text_lines([bar.caption], SMALL_SIZE, ink)))
+            canvas.node(bar.caption_x, y, w, TRACK_H - 5, shape="plaintext",
+                        label=Html(text_lines([bar.caption], SMALL_SIZE, ink)))
 
 
 def _actions(canvas: Canvas, service: Service, grid: Grid) -> dict[tuple[str, str], str]:

@@ -13,9 +13,9 @@ from .customers import curve_lanes, customer_lanes, narrow
 from .dot import Canvas, Html, line_height, smooth, stack, text_lines
 from .grid import condition
 from .legend import draw_legend, legend_items, legend_size
-from .theme import (CONDITIONAL_FILL, CONDITIONAL_LINE, CURVE_COLORS, CURVE_STYLES, EMOTION_COLOR, FONT_SIZE, HEADING_SIZE, INK, LINE_HEIGHT, MOMENT,
-                    MUTED, NOTE_SIZE, OPPORTUNITY, PAIN, SMALL_LINE_HEIGHT, SMALL_SIZE, STAGE_FILL, STEP_FILL, WAIT,
-                    WAIT_OVER)
+from .theme import (CONDITIONAL_FILL, CONDITIONAL_LINE, CURVE_COLORS, CURVE_STYLES, EMOTION_COLOR, FONT_SIZE,
+                    HEADING_SIZE, INK, LINE_HEIGHT, MOMENT, MUTED, NOTE_SIZE, OPPORTUNITY, PAIN, SMALL_LINE_HEIGHT,
+                    SMALL_SIZE, STAGE_FILL, STEP_FILL, WAIT, WAIT_OVER)
 
 MARGIN = 12.0
 HEAD_W = 112.0
@@ -209,7 +209,8 @@ def _wait(canvas: Canvas, step: Step, column: Column, y: float, h: float, lines:
     if lines[1:]:
         html = stack(html, text_lines(lines[1:], SMALL_SIZE, "#FFFFFF"))
     canvas.node(column.x, y, column.cell, h - 10, id=f"wait.{step.id}", shape="box", style="rounded,filled",
-                fillcolor=color, color=color, label=Html(html), **{"class": "wait" + (" over" * bool(step.wait.excess_s))})
+                fillcolor=color, color=color, label=Html(html),
+                **{"class": "wait over" if step.wait.excess_s else "wait"})
 
 
 def _thinks(canvas: Canvas, step: Step, column: Column, y: float, h: float, lines: list[str]) -> None:
@@ -329,7 +330,7 @@ def _emotion(canvas: Canvas, service: Service, columns: dict[str, Column], top: 
             for k in range(len(run) - 1):
                 piece += 1
                 canvas.curve(spline[3 * k:3 * k + 4], id=f"emotion.curve.{piece}", penwidth=2.2,
-                             **{**style, "class": f"curve {lane}"})
+                             **{**style, "class": f"curve lane-{lane}"})
         for step in service.steps:
             score = points.get(step.id)
             if score is not None:
@@ -344,7 +345,7 @@ def _point(canvas: Canvas, step: Step, x: float, y: float, score: int, ident: st
     if step.pains:
         canvas.node(x, y, 22, 22, id=ident, shape="doublecircle", style="filled", fillcolor=color, color=PAIN,
                     penwidth=1.8, label=Html(text_lines(["!"], FONT_SIZE, "#FFFFFF", bold=True)),
-                    **{"class": f"emotion pain {lane}"})
+                    **{"class": f"emotion pain lane-{lane}"})
     else:
         canvas.node(x, y, 14, 14, id=ident, shape="circle", style="filled", fillcolor=color, color=ring,
-                    penwidth=2.0 if ring != "#FFFFFF" else 1.5, label="", **{"class": f"emotion {lane}"})
+                    penwidth=2.0 if ring != "#FFFFFF" else 1.5, label="", **{"class": f"emotion lane-{lane}"})

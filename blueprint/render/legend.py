@@ -140,8 +140,9 @@ def _symbol(canvas: Canvas, key: str, x: float, y: float) -> None:
                         fillcolor=EMOTION_COLOR[score], color=EMOTION_COLOR[score], label="")
     elif key.startswith("legend.curve."):
         index = int(key.rsplit(".", 1)[1])
-        canvas.rule((x - SYMBOL_W / 2, y), (x + SYMBOL_W / 2, y), id=ident, color=CURVE_COLORS[index % len(CURVE_COLORS)],
-                    style=CURVE_STYLES[index % len(CURVE_STYLES)], penwidth=2.2)
+        canvas.rule((x - SYMBOL_W / 2, y), (x + SYMBOL_W / 2, y), id=ident,
+                    color=CURVE_COLORS[index % len(CURVE_COLORS)], style=CURVE_STYLES[index % len(CURVE_STYLES)],
+                    penwidth=2.2)
     elif key == "legend.moment":
         canvas.node(x, y, SYMBOL_W - 4, 12, id=ident, shape="box", style="rounded,filled", fillcolor=MOMENT,
                     color=MOMENT, label="")

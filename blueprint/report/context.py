@@ -204,7 +204,8 @@ def _schedule(service: Service, metrics: Metrics) -> Schedule | None:
                                 humanize.duration(m.finish_s), None if m.critical else humanize.duration(m.slack_s),
                                 humanize.percent(step.chance) if step.chance is not None and step.chance < 1 else None,
                                 step.when, m.start_s, m.finish_s, m.critical))
-    return Schedule(tuple(rows), humanize.duration(metrics.lead_time_s), humanize.duration(metrics.expected_lead_time_s),
+    return Schedule(tuple(rows), humanize.duration(metrics.lead_time_s),
+                    humanize.duration(metrics.expected_lead_time_s),
                     tuple(service.step(step).title for step in metrics.critical_path), metrics.lead_time_s)
 
 
