@@ -49,6 +49,7 @@ stages:
         wait: 30m
         touchpoint: {name: Doctor's review, channel: in-person, moment: true, csat: 4.2, nps: 30}
         emotion: {patient: 1, carer: 0}
+        thinks: {patient: Can I go home today?, carer: Can I cope with her at home?}
         pain:
           - {text: The results are explained in jargon, dimension: assurance}
           - The car park costs more than the visit

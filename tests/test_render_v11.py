@@ -137,6 +137,7 @@ def test_journey_waits_moments_scores_and_narrow_steps() -> None:
     assert "CSAT 2.1 · NPS −40" in pic.text("touchpoint.triage")
     assert "CSAT 4.2 · NPS +30" in pic.text("touchpoint.review")
     assert pic.rect("step.bloods").width < pic.rect("step.drive").width / 2 + 20
+    assert pic.text("thinks.review") == "Patient: “Can I go home today?” Daughter: “Can I cope with her at home?”"
     assert "If results normal · 70.0 %" in pic.text("step.home")
     assert [p for p in pic.groups["step.home"] if p.get("stroke-dasharray")]
     for key in ("legend.wait", "legend.wait_over", "legend.moment", "legend.narrow", "legend.conditional"):
@@ -185,3 +186,14 @@ def test_a_chained_lane_is_drawn_step_to_step() -> None:
         path = pic.path(ident)
         assert pic.rect(f"a.{a}.truck").right - 1 <= path[0][0] and path[-1][0] <= pic.rect(f"a.{b}.truck").left + 1
         assert _has_arrowhead(pic, ident)
+
+
+def test_hostile_condition_text_is_drawn_literally() -> None:
+    hostile = '<b>x</b> {a|b} \\N "q" ]; evil [label="y'
+    svc = clinic()
+    svc = replace(svc, stages=tuple(replace(stage, steps=tuple(replace(step, when=hostile) if step.id == "recall"
+                                                               else step for step in stage.steps))
+                                    for stage in svc.stages))
+    blueprint = Picture(render(svc, "blueprint", "svg"))
+    assert blueprint.text("when.recall") == f"If {hostile} · 20.0 %"
+    assert Picture(render(svc, "journey", "svg")).text("step.recall") == f"Gets a call back If {hostile} · 20.0 %"
