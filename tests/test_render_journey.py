@@ -28,7 +28,7 @@ def check_journey(svc: Service, svg: bytes) -> Picture:
         assert rect.left <= first.left + 1 and last.right - 1 <= rect.right and rect.bottom <= first.top + 1
     for step, x in zip(steps, xs):
         for kind, present in (("touchpoint", step.touchpoint), ("pain", step.pains),
-                              ("opportunity", step.opportunities), ("thinks", step.thinks)):
+                              ("opportunity", step.opportunities), ("thinks", step.thinks or step.thoughts)):
             assert (f"{kind}.{step.id}" in pic.groups) == bool(present), f"{kind}.{step.id}"
             if present:
                 assert abs(pic.rect(f"{kind}.{step.id}").cx - x) < 1
