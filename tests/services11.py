@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import textwrap
+from dataclasses import replace
 
 from blueprint.api import check_bytes, load_service
 from blueprint.model import Service
@@ -83,3 +84,10 @@ def family() -> Service:
     """Two customer lanes with their own emotions (the carer has none at triage), waits, moments of truth with
     csat and nps, a step with no customer action, SERVQUAL pain points, `after`, a condition and costs."""
     return _load(FAMILY)
+
+
+def edited(service: Service, changes: dict[str, dict[str, object]]) -> Service:
+    """`service` with the steps named in `changes` given those field values (step id -> field -> value)."""
+    return replace(service, stages=tuple(replace(stage, steps=tuple(replace(step, **changes.get(step.id, {}))
+                                                                    for step in stage.steps))
+                                         for stage in service.stages))

@@ -7,7 +7,7 @@ from dataclasses import replace
 from blueprint.metrics import measure
 from blueprint.model import Endpoint
 from blueprint.render import legend_items, render
-from services11 import clinic, family
+from services11 import clinic, edited, family
 from support import check_yaml
 from svg_geometry import SVG, Picture, check_blueprint
 from test_render_blueprint import service as hotel
@@ -47,8 +47,7 @@ def test_conditional_step_heading_shows_its_condition_and_chance() -> None:
     assert heading.bottom <= condition.top and abs(heading.cx - condition.cx) < 1
     dashed = [p for p in pic.groups["step.recall"] if p.get("stroke-dasharray")]
     assert dashed and not [p for p in pic.groups["step.blood"] if p.get("stroke-dasharray")]
-    chance_only = replace(svc, stages=tuple(replace(stage, steps=tuple(replace(step, when=None) for step in stage.steps))
-                                            for stage in svc.stages))
+    chance_only = edited(svc, {"recall": {"when": None}})
     assert Picture(render(chance_only, "blueprint", "svg")).text("chance.recall") == "20.0 %"
 
 
@@ -120,9 +119,7 @@ def test_journey_one_row_and_one_curve_per_customer_lane() -> None:
 
 def test_curve_breaks_at_a_step_without_emotion() -> None:
     svc = hotel()
-    gap = replace(svc, stages=tuple(replace(stage, steps=tuple(replace(step, emotion=None) if step.id == "queue"
-                                                               else step for step in stage.steps))
-                                    for stage in svc.stages))
+    gap = edited(svc, {"queue": {"emotion": None}})
     pic = check_journey(gap, render(gap, "journey", "svg"))
     assert pic.ids("emotion.curve.") == []                 # park and verify are not joined across queue
     assert {"emotion.park", "emotion.verify"} <= set(pic.groups)
@@ -190,10 +187,7 @@ def test_a_chained_lane_is_drawn_step_to_step() -> None:
 
 def test_hostile_condition_text_is_drawn_literally() -> None:
     hostile = '<b>x</b> {a|b} \\N "q" ]; evil [label="y'
-    svc = clinic()
-    svc = replace(svc, stages=tuple(replace(stage, steps=tuple(replace(step, when=hostile) if step.id == "recall"
-                                                               else step for step in stage.steps))
-                                    for stage in svc.stages))
+    svc = edited(clinic(), {"recall": {"when": hostile}})
     blueprint = Picture(render(svc, "blueprint", "svg"))
     assert blueprint.text("when.recall") == f"If {hostile} · 20.0 %"
     assert Picture(render(svc, "journey", "svg")).text("step.recall") == f"Gets a call back If {hostile} · 20.0 %"

@@ -14,7 +14,7 @@ from blueprint.render.theme import CRITICAL
 from blueprint.report import report
 from blueprint.report.charts import gantt
 from blueprint.report.context import build_context
-from services11 import clinic, family
+from services11 import clinic, edited, family
 from support import SAMPLES
 from test_report import tool
 
@@ -87,8 +87,7 @@ def test_touchpoints_ranked_by_their_worst_measure() -> None:
     svc = family()
     review = svc.step("review")
     changes = {"review": {"touchpoint": review.touchpoint._replace(csat=1.2)}, "triage": {"emotion": None, "emotions": ()}}
-    worse = replace(svc, stages=tuple(replace(stage, steps=tuple(replace(step, **changes.get(step.id, {}))
-                                                                 for step in stage.steps)) for stage in svc.stages))
+    worse = edited(svc, changes)
     rows = build_context(worse, measure(worse), (), None).touchpoints
     # csat 1.2 (0.05 of the way up its scale) is worse than triage's csat 2.1 (0.275) and nps −40 (0.3)
     assert [row.name for row in rows] == ["Doctor's review", "Triage"]
