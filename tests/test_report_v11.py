@@ -12,7 +12,7 @@ from blueprint.api import load_service
 from blueprint.metrics import measure
 from blueprint.render.theme import CRITICAL
 from blueprint.report import report
-from blueprint.report.charts import gantt
+from blueprint.report.charts import cost_bars, gantt
 from blueprint.report.context import build_context
 from services11 import clinic, edited, family
 from support import SAMPLES
@@ -55,7 +55,7 @@ def test_schedule_section_of_the_worked_example(clinic_text: str) -> None:
 
 def test_cost_section_of_the_worked_example(clinic_text: str) -> None:
     part = _section(clinic_text, "Cost\n", "Opportunities\n").splitlines()
-    assert part[1:] == ["Stage Labour Direct Indirect Total Waste", "Visit 29.00 EUR 32.00 EUR 14.50 EUR 75.50 EUR 0.00 EUR",
+    assert part[1:5] == ["Stage Labour Direct Indirect Total Waste", "Visit 29.00 EUR 32.00 EUR 14.50 EUR 75.50 EUR 0.00 EUR",
                         "Whole service 29.00 EUR 32.00 EUR 14.50 EUR 75.50 EUR 0.00 EUR",
                         "Expected cost (weighted by chance) 75.50 EUR"]
 
@@ -122,3 +122,17 @@ def test_chinese_headings_of_the_new_sections(tmp_path: Path) -> None:
     for heading in ("按 SERVQUAL 维度的痛点", "响应性", "未注明维度", "触点", "关键时刻", "满意度", "净推荐值",
                     "时间安排", "预期总时长", "关键路径", "成本", "人工", "间接", "浪费", "预期成本"):
         assert heading in text, heading
+
+
+def test_cost_chart_parts_in_proportion() -> None:
+    svc = family()
+    costs = build_context(svc, measure(svc), (), None).costs
+    assert costs is not None
+    root = ET.fromstring(cost_bars(costs.stages, ("labour", "direct", "indirect", "waste")))
+    rects = [r for r in root.iter("{http://www.w3.org/2000/svg}rect")]
+    treat = [float(r.get("width")) for r in rects[4:8]]          # the second stage: labour, direct, indirect, waste
+    unit = treat[0] / costs.stages[1].amounts.labour
+    amounts = costs.stages[1].amounts
+    assert [round(w / unit, 2) for w in treat] == [round(a, 2) for a in (amounts.labour, amounts.direct,
+                                                                       amounts.indirect, amounts.waste)]
+    assert amounts.waste == pytest.approx(6.4) and amounts.total == pytest.approx(83.15)

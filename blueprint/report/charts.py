@@ -7,7 +7,7 @@ from html import escape
 from ..render import text
 from ..render.schedule import axis_ticks
 from ..render.theme import CRITICAL, SCHEDULE_BAR
-from .context import FailRow, ScheduleRow, TimeRow
+from .context import CostRow, FailRow, ScheduleRow, TimeRow
 
 FONT = "Noto Sans CJK SC"
 INK = "#263238"
@@ -22,6 +22,8 @@ BAR_H = 14.0
 ROW_H = 24.0
 LEAD = "#B0BEC5"
 VALUE = "#2E7D32"
+COST_COLOURS = ("#1565C0", "#F9A825", "#90A4AE")     # labour, direct, indirect
+WASTE = "#E65100"
 
 
 def risk_colour(risk: int) -> str:
@@ -129,4 +131,25 @@ def gantt(rows: Sequence[ScheduleRow], lead_s: float, keys: tuple[str, str, str]
     items = list(zip((_bar_style(CRITICAL, False), _bar_style(SCHEDULE_BAR, False), _bar_style(SCHEDULE_BAR, True)),
                      keys))
     body += _key(items if any(row.chance for row in rows) else items[:2], key_y)
+    return _svg(LABEL_W + BAR_W + 150, key_y + 16, body)
+
+
+def cost_bars(rows: Sequence[CostRow], keys: tuple[str, str, str, str]) -> str:
+    """One bar per stage as long as its cost, in labour, direct and indirect parts, the cost of waste as a thin
+    bar under it; a key below (`keys`: labour, direct, indirect, waste)."""
+    most = max((row.amounts.total for row in rows), default=0) or 1
+    body: list[str] = []
+    for index, row in enumerate(rows):
+        y = 4 + index * ROW_H
+        body.append(_text(0, y + BAR_H - 3, _fit(row.title, LABEL_W - 8, SIZE + 1), SIZE + 1))
+        x = LABEL_W
+        for colour, amount in zip(COST_COLOURS, (row.amounts.labour, row.amounts.direct, row.amounts.indirect)):
+            w = BAR_W * amount / most
+            body.append(f'<rect x="{x:.2f}" y="{y:.1f}" width="{w:.2f}" height="{BAR_H - 4:.1f}" fill="{colour}"/>')
+            x += w
+        body.append(f'<rect x="{LABEL_W:.1f}" y="{y + BAR_H - 3:.1f}" width="{BAR_W * row.amounts.waste / most:.2f}" '
+                    f'height="3" fill="{WASTE}"/>')
+        body.append(_text(x + 6, y + BAR_H - 5, row.total, SIZE, fill=MUTED))
+    key_y = 4 + len(rows) * ROW_H + 6
+    body += _key(zip([f'fill="{colour}"' for colour in (*COST_COLOURS, WASTE)], keys), key_y)
     return _svg(LABEL_W + BAR_W + 150, key_y + 16, body)

@@ -108,6 +108,7 @@ class CostRow:
     indirect: str
     total: str
     waste: str
+    amounts: Cost
 
 
 @dataclass(frozen=True)
@@ -213,7 +214,7 @@ def _cost_row(title: str, cost: Cost, currency: str | None) -> CostRow:
     def money(amount: float) -> str:
         return humanize.money(amount, currency)
     return CostRow(title, money(cost.labour), money(cost.direct), money(cost.indirect), money(cost.total),
-                   money(cost.waste))
+                   money(cost.waste), cost)
 
 
 def _costs(service: Service, metrics: Metrics) -> Costs | None:
