@@ -1,6 +1,7 @@
 """The graphs of a service: automatic flows, and cycles among flows and among steps (all iterative, linear)."""
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import TypeVar
 
@@ -32,6 +33,32 @@ def automatic_flows(steps: Sequence[Step], lanes: Sequence[Lane]) -> list[Flow]:
             flows.append(Flow(Endpoint(step.id, first.lane), Endpoint(step.id, second.lane),
                               origin=FlowOrigin.SUPPORT, loc=first.loc))
     return flows
+
+
+def predecessors(steps: Sequence[Step]) -> dict[str, tuple[str, ...]]:
+    """Each step's `after`, or by default the previous step in file order (none for the first)."""
+    return {step.id: step.after if step.after is not None else ((steps[index - 1].id,) if index else ())
+            for index, step in enumerate(steps)}
+
+
+def topological(nodes: Iterable[Node], successors: Mapping[Node, Sequence[Node]]) -> list[Node]:
+    """The nodes, each after every node that leads to it (Kahn's algorithm; ties in the given order).
+    Nodes on a cycle are left out."""
+    order = list(nodes)
+    waiting = dict.fromkeys(order, 0)
+    for node in order:
+        for target in successors.get(node, ()):
+            waiting[target] += 1
+    ready = deque(node for node in order if not waiting[node])
+    result = []
+    while ready:
+        node = ready.popleft()
+        result.append(node)
+        for target in successors.get(node, ()):
+            waiting[target] -= 1
+            if not waiting[target]:
+                ready.append(target)
+    return result
 
 
 def cycles(edges: Iterable[tuple[Node, Node]]) -> list[set[Node]]:

@@ -1,9 +1,9 @@
 """Metrics: the schedule, lead and expected lead time, critical path, value-added time, cost, fail-point risk."""
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass
 
+from .flowgraph import predecessors, topological
 from .model import Endpoint, FailPoint, Service, Step, Value
 
 _EPSILON = 1e-9  # relative: finishes and latest finishes come from different sums of the same times
@@ -136,66 +136,28 @@ def _chain(step: Step, successors: dict[Endpoint, list[Endpoint]]) -> tuple[floa
         time, va = own.get(node, (0, 0))
         own[node] = (max(time, duration), max(va, value_added))
     edges: dict[str, list[str]] = {node: [] for node in own}
-    incoming = dict.fromkeys(own, 0)
     for action in step.actions:
         for target in successors.get(Endpoint(step.id, action.lane), ()):
             source_node, target_node = groups[action.lane], groups[target.lane]
             if source_node != target_node:
                 edges[source_node].append(target_node)
-                incoming[target_node] += 1
-    ready = deque(node for node, count in incoming.items() if count == 0)
-    order = []
-    while ready:
-        node = ready.popleft()
-        order.append(node)
-        for target in edges[node]:
-            incoming[target] -= 1
-            if incoming[target] == 0:
-                ready.append(target)
     best: dict[str, tuple[float, float]] = {}
-    for node in reversed(order):
+    for node in reversed(topological(own, edges)):
         tail = max((best[target] for target in edges[node]), default=(0, 0))
         best[node] = (own[node][0] + tail[0], own[node][1] + tail[1])
     return max(best.values(), default=(0, 0))
 
 
-def _cost(service: Service, step: Step) -> Cost:
+def _cost(step: Step, rates: dict[str, float | None], overhead: float) -> Cost:
     total = NO_COST
-    rates = {lane.id: lane.rate for lane in service.lanes}
     for action in step.actions:
         rate = rates[action.lane]
         labour = rate * action.duration_s / 3600 if rate and action.duration_s else 0
-        indirect = service.overhead * labour
+        indirect = overhead * labour
         direct = action.cost or 0
         waste = labour + direct + indirect if action.value is Value.NONE else 0
         total = total + Cost(labour, direct, indirect, waste)
     return total
-
-
-def _predecessors(service: Service) -> dict[str, tuple[str, ...]]:
-    """Each step's `after`, or by default the previous step in file order."""
-    steps = service.steps
-    return {step.id: step.after if step.after is not None else ((steps[index - 1].id,) if index else ())
-            for index, step in enumerate(steps)}
-
-
-def _time_order(service: Service, before: dict[str, tuple[str, ...]]) -> list[str]:
-    """Step ids, each after all the steps it comes after (Kahn's algorithm; ties in file order)."""
-    after: dict[str, list[str]] = {step.id: [] for step in service.steps}
-    waiting = {step: len(previous) for step, previous in before.items()}
-    for step, previous in before.items():
-        for earlier in previous:
-            after[earlier].append(step)
-    ready = deque(step.id for step in service.steps if not waiting[step.id])
-    order = []
-    while ready:
-        step = ready.popleft()
-        order.append(step)
-        for later in after[step]:
-            waiting[later] -= 1
-            if not waiting[later]:
-                ready.append(later)
-    return order
 
 
 def _finishes(order: list[str], before: dict[str, tuple[str, ...]], time: dict[str, float]) -> dict[str, float]:
@@ -242,8 +204,12 @@ def measure(service: Service) -> Metrics:
     chains = {step.id: _chain(step, successors) for step in service.steps}
     waits = {step.id: step.wait.expected_s if step.wait else 0 for step in service.steps}
     time = {step: waits[step] + chains[step][0] for step in chains}
-    before = _predecessors(service)
-    order = _time_order(service, before)
+    before = predecessors(service.steps)
+    after: dict[str, list[str]] = {step: [] for step in before}
+    for step, earlier_steps in before.items():
+        for earlier in earlier_steps:
+            after[earlier].append(step)
+    order = topological(before, after)
     finish = _finishes(order, before, time)
     start = {step: finish[step] - time[step] for step in order}
     lead = max(finish.values(), default=0)
@@ -261,7 +227,8 @@ def measure(service: Service) -> Metrics:
     position = {step.id: index for index, step in enumerate(service.steps)}
     path = _critical_path(order, before, start, finish, critical, {s: chains[s][1] for s in chains}, position,
                           tolerance)
-    costs = {step.id: _cost(service, step) for step in service.steps}
+    rates = {lane.id: lane.rate for lane in service.lanes}
+    costs = {step.id: _cost(step, rates, service.overhead) for step in service.steps}
     steps = tuple(StepMetrics(step.id, step.stage, waits[step.id], chains[step.id][0], chains[step.id][1],
                               start[step.id], finish[step.id], 0 if step.id in critical else slack[step.id],
                               step.id in critical, chances[step.id], costs[step.id])

@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 
 from .durations import parse_duration
 from .findings import CODES, FLAG_CODES, Finding
-from .flowgraph import automatic_flows, cycles, grouped, path_between
+from .flowgraph import automatic_flows, cycles, grouped, path_between, predecessors
 from .i18n import label
 from .loader import Locations, Path
-from .model import (Action, Dimension, Direction, Endpoint, FailPoint, Flow, FlowKind, FlowOrigin, Lane, LaneKind,
+from .model import (Action, Direction, Endpoint, FailPoint, Flow, FlowKind, FlowOrigin, Lane, LaneKind,
                     LaneScore, LaneText, Line, LineName, Loc, Note, Persona, Service, Stage, Step, Touchpoint, Wait)
-from .schema import ActionSpec, LaneSpec, ServiceSpec, StepSpec
+from .schema import ActionSpec, LaneSpec, PainSpec, ServiceSpec, StepSpec
 from .validate import Suggester, Validated, closest
 
 _MAX_MISSPELT_CANDIDATES = 50
@@ -30,8 +30,8 @@ class _Builder:
     # unknown lane id -> where actions (or emotion/thinks entries) name it: (loc, step, message)
     unknown_lanes: dict[str, list[tuple[Loc, str, str]]] = field(default_factory=dict)
     misspelt: set[str] = field(default_factory=set)   # unknown lane ids reported once, at the declaration
-    # step id -> (after index, its loc) for each id its `after` names, to place E108
-    after_locs: dict[str, list[Loc]] = field(default_factory=dict)
+    # step id -> where its `after` stands and the ids it names
+    afters: dict[str, tuple[Path, list[str]]] = field(default_factory=dict)
     step_ids: set[str] = field(default_factory=set)
     stage_steps: dict[str, tuple[str, str]] = field(default_factory=dict)   # stage -> its first and last step
     lane_id_locs: dict[str, Loc] = field(default_factory=dict)
@@ -189,14 +189,16 @@ class _Builder:
              lane_order: dict[str, int], seen: dict[str, Path]) -> Step:
         self.unique(spec.id, path, seen, "step")
         actions = []
+        together = False
         for lane_id, action in spec.actions.items():
             a_path = path + ("actions", lane_id)
             if lane_id not in lane_order:
                 self.unknown_lane("E102", lane_id, self.key_loc(a_path), spec.id, f"unknown lane '{lane_id}'")
                 continue
+            together = together or action.alongside is not None
             actions.append(self.action(action, a_path, spec.id, lanes[lane_order[lane_id]]))
         actions.sort(key=lambda action: lane_order[action.lane])
-        if any(action.alongside is not None for action in actions):
+        if together:
             actions = self.alongside(actions, path, spec.id, lanes, lane_order)
         first_customer = next((action.text for action in actions
                                if lanes[lane_order[action.lane]].kind is LaneKind.CUSTOMER), None)
@@ -215,8 +217,8 @@ class _Builder:
         return Step(
             id=spec.id, stage=stage, title=spec.title or first_customer or spec.id, actions=tuple(actions),
             touchpoint=self.touchpoint(spec, path), emotion=emotion, thinks=thinks,
-            pains=self.notes([(pain.text, pain.dimension) for pain in spec.pain], path + ("pain",)),
-            opportunities=self.notes([(text, None) for text in spec.opportunity], path + ("opportunity",)),
+            pains=self.notes(spec.pain, path + ("pain",)),
+            opportunities=self.notes(spec.opportunity, path + ("opportunity",)),
             wait=self.wait(spec, path), loc=self.loc(path),
             emotion_loc=self.loc(path + ("emotion",)) if spec.emotion is not None else None,
             after=self.after(spec, path), when=spec.when, chance=spec.chance, direction=spec.direction,
@@ -275,22 +277,23 @@ class _Builder:
         if spec.after is None:
             return None
         a_path = path + ("after",)
-        many = self.written_as_list(a_path)
-        kept, locs = [], []
+        self.afters[spec.id] = (a_path, spec.after)
+        if all(name in self.step_ids for name in spec.after):
+            return tuple(spec.after)
         for index, name in enumerate(spec.after):
-            loc = self.loc(a_path + (index,) if many else a_path)
-            if name in self.step_ids:
-                kept.append(name)
-                locs.append(loc)
-            elif name in self.stage_steps:
+            if name in self.stage_steps:
                 first, last = self.stage_steps[name]
                 self.error("E103", f"after '{name}' names a stage; after names steps (this stage's first step "
-                           f"is '{first}', its last '{last}')", loc, step=spec.id)
-            elif not self.ghost(name):
-                self.error("E103", f"after '{name}' names no step" + self.hint(name, self.step_ids), loc,
-                           step=spec.id)
-        self.after_locs[spec.id] = locs
-        return tuple(kept)
+                           f"is '{first}', its last '{last}')", self.after_loc(spec.id, index), step=spec.id)
+            elif name not in self.step_ids and not self.ghost(name):
+                self.error("E103", f"after '{name}' names no step" + self.hint(name, self.step_ids),
+                           self.after_loc(spec.id, index), step=spec.id)
+        return tuple(name for name in spec.after if name in self.step_ids)
+
+    def after_loc(self, step: str, index: int) -> Loc:
+        """Where item `index` of the step's `after` stands (the whole value when it is one id)."""
+        path, _ = self.afters[step]
+        return self.loc(path + (index,) if self.written_as_list(path) else path)
 
     def action(self, spec: ActionSpec, path: Path, step: str, lane: Lane) -> Action:
         loc = self.loc(path)
@@ -327,12 +330,14 @@ class _Builder:
         tolerance = parse_duration(spec.wait.tolerance) if spec.wait.tolerance else None
         return Wait(parse_duration(spec.wait.expected) or 0, tolerance, self.loc(path + ("wait",)))
 
-    def notes(self, items: Sequence[tuple[str, Dimension | None]], path: Path) -> tuple[Note, ...]:
+    def notes(self, items: Sequence[str | PainSpec], path: Path) -> tuple[Note, ...]:
+        """Pain points (text, or text and a dimension) or opportunities, each at its place in the file."""
         if not items:
             return ()
         many = self.written_as_list(path)
-        return tuple(Note(text, self.loc(path + (index,) if many else path), dimension)
-                     for index, (text, dimension) in enumerate(items))
+        return tuple(Note(item, self.loc(path + (index,) if many else path)) if isinstance(item, str) else
+                     Note(item.text, self.loc(path + (index,) if many else path), item.dimension)
+                     for index, item in enumerate(items))
 
     def written_as_list(self, path: Path) -> bool:
         """Whether the file wrote a list at `path` (a one-or-many key): its items have places of their own."""
@@ -410,16 +415,18 @@ class _Builder:
             flows = tuple(unique.values())
         else:  # automatic flows never repeat one another
             flows = tuple(automatic)
-        if any(_has_alongside(step) for step in steps.values()):
+        grouped_any = any(_has_alongside(step) for step in steps.values())
+        if grouped_any:
             flows = tuple(flow._replace(alongside=True) if flow.source.step == flow.target.step
                           and steps[flow.source.step].together(flow.source.lane, flow.target.lane) else flow
                           for flow in flows)
-        self.check_cycles(flows, steps, lanes)
+        self.check_cycles(flows, steps, lanes, grouped_any)
         return flows
 
-    def check_cycles(self, flows: tuple[Flow, ...], steps: dict[str, Step], lanes: tuple[Lane, ...]) -> None:
+    def check_cycles(self, flows: tuple[Flow, ...], steps: dict[str, Step], lanes: tuple[Lane, ...],
+                     grouped_any: bool) -> None:
         request = [flow for flow in flows if flow.kind is FlowKind.REQUEST and not flow.alongside]
-        plain = not any(step.direction is Direction.UP or _has_alongside(step) for step in steps.values())
+        plain = not grouped_any and not any(step.direction is Direction.UP for step in steps.values())
         if plain:
             # automatic flows all lead forward in (step, lane) order, so a cycle needs one that doesn't
             explicit = [flow for flow in request if not flow.automatic]
@@ -451,21 +458,17 @@ class _Builder:
 
     def check_after(self, steps: Sequence[Step]) -> None:
         """E108 for steps that wait for each other (`after`, and the default: the previous step)."""
-        if all(step.after is None for step in steps):
-            return
-        edges = [(earlier, step.id) for earlier, step in
-                 ((earlier, step) for index, step in enumerate(steps)
-                  for earlier in (step.after if step.after is not None else
-                                  (steps[index - 1].id,) if index else ()))]
+        if all(step.after is None for step in steps) or len({step.id for step in steps}) < len(steps):
+            return  # without `after` steps run in file order; repeated ids are E101 already
+        edges = [(earlier, later) for later, earlier_steps in predecessors(steps).items() for earlier in earlier_steps]
         position = {step.id: index for index, step in enumerate(steps)}
         if all(position[earlier] < position[later] for earlier, later in edges):
             return
         by_id = {step.id: step for step in steps}
 
         def loc_of(edge: tuple[str, str]) -> Loc:
-            later = by_id[edge[1]]
-            assert later.after is not None
-            return self.after_locs[later.id][later.after.index(edge[0])]
+            earlier, later = edge
+            return self.after_loc(later, self.afters[later][1].index(earlier))
 
         for component in cycles(edges):
             inside = [edge for edge in edges if edge[0] in component and edge[1] in component]
