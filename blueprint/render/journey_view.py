@@ -116,16 +116,13 @@ def _touch_lines(step: Step, column: Column, lang: str) -> list[list[str]]:
             if touchpoint.moment else []]
 
 
-def _action_lines(service: Service, columns: dict[str, Column], lanes: set[str]) -> dict[str, Lines]:
-    """The text of each step's actions in `lanes` (top to bottom)."""
+def _action_lines(service: Service, columns: dict[str, Column], lane: str) -> dict[str, Lines]:
+    """The text of each step's action in customer lane `lane`."""
     cells: dict[str, Lines] = {}
     for step in service.steps:
-        lines: list[str] = []
-        for action in step.actions:
-            if action.lane in lanes:
-                lines += text.wrap(action.text, columns[step.id].text, FONT_SIZE, max_lines=MAX_CELL_LINES)
-        if lines:
-            cells[step.id] = lines[:MAX_CELL_LINES]
+        action = step.action(lane)
+        if action is not None:
+            cells[step.id] = text.wrap(action.text, columns[step.id].text, FONT_SIZE, max_lines=MAX_CELL_LINES)
     return cells
 
 
@@ -155,9 +152,9 @@ def _rows(service: Service, columns: dict[str, Column]) -> list[Row]:
                 {s.id: _touch_lines(s, columns[s.id], lang) for s in steps if s.touchpoint}, _touchpoint)]
     if len(customers) == 1:
         rows.append(Row("action", label(lang, "journey.action"),
-                        _action_lines(service, columns, {customers[0].id}), _plain("action")))
+                        _action_lines(service, columns, customers[0].id), _plain("action")))
     else:
-        rows += [Row(f"action.{lane.id}", lane.title, _action_lines(service, columns, {lane.id}),
+        rows += [Row(f"action.{lane.id}", lane.title, _action_lines(service, columns, lane.id),
                      _plain("action", lane.id)) for lane in customers]
     rows.append(Row("wait", label(lang, "journey.wait"),
                     {s.id: _wait_lines(s, columns[s.id], lang) for s in steps if s.wait}, _wait))
