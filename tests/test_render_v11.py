@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from blueprint.metrics import measure
 from blueprint.model import Endpoint
-from blueprint.render import legend_items, render
+from blueprint.render import legend_items, render, sub_service
 from services11 import clinic, edited, family
 from support import check_yaml
 from svg_geometry import SVG, Picture, check_blueprint
@@ -191,3 +191,37 @@ def test_hostile_condition_text_is_drawn_literally() -> None:
     blueprint = Picture(render(svc, "blueprint", "svg"))
     assert blueprint.text("when.recall") == f"If {hostile} · 20.0 %"
     assert Picture(render(svc, "journey", "svg")).text("step.recall") == f"Gets a call back If {hostile} · 20.0 %"
+
+
+PARALLEL = """\
+blueprint: 1
+title: Two tracks
+stages:
+  - id: a
+    title: A
+    steps:
+      - id: s1
+        actions:
+          customer: {text: Short task, duration: 10m}
+      - id: s2
+        after: []
+        actions:
+          customer: {text: Long task, duration: 1h}
+  - id: b
+    title: B
+    steps:
+      - id: s3
+        after: s1
+        actions:
+          customer: {text: Follow-up, duration: 5m}
+"""
+
+
+def test_a_part_drawn_with_the_whole_services_schedule() -> None:
+    svc = check_yaml(PARALLEL).service
+    assert svc is not None
+    assert [s.id for s in measure(svc).steps if s.critical] == ["s2"]
+    part = Picture(render(svc, "blueprint", "svg", stages=("b",)))
+    assert part.ids("critical.") == [] and "10m" in part.text() and "15m" in part.text()
+    alone = Picture(render(sub_service(svc, ("b",)), "blueprint", "svg"))     # no whole: the part's own schedule
+    assert alone.ids("critical.") == ["critical.s3"]
