@@ -61,8 +61,9 @@ def topological(nodes: Iterable[Node], successors: Mapping[Node, Sequence[Node]]
     return result
 
 
-def cycles(edges: Iterable[tuple[Node, Node]]) -> list[set[Node]]:
-    """Strongly connected parts with a cycle (Tarjan's algorithm, iterative)."""
+def cycles(edges: Sequence[tuple[Node, Node]]) -> list[list[int]]:
+    """Per strongly connected part with a cycle, the indices of the edges inside it (Tarjan's algorithm,
+    iterative; linear in nodes and edges)."""
     graph: dict[Node, list[Node]] = {}
     for source, target in edges:
         graph.setdefault(source, []).append(target)
@@ -104,7 +105,12 @@ def cycles(edges: Iterable[tuple[Node, Node]]) -> list[set[Node]]:
             if work:
                 parent = work[-1][0]
                 low[parent] = min(low[parent], low[node])
-    return found
+    part = {node: number for number, component in enumerate(found) for node in component}
+    inside: list[list[int]] = [[] for _ in found]
+    for number, (source, target) in enumerate(edges):
+        if source in part and part[source] == part.get(target):
+            inside[part[source]].append(number)
+    return inside
 
 
 def path_between(edges: Sequence[tuple[Node, Node]], start: Node, goal: Node) -> list[Node]:

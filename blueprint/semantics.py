@@ -14,7 +14,8 @@ from .model import (Action, Direction, Endpoint, FailPoint, Flow, FlowKind, Flow
 from .schema import ActionSpec, LaneSpec, PainSpec, ServiceSpec, StepSpec
 from .validate import Suggester, Validated, closest
 
-_MAX_MISSPELT_CANDIDATES = 50
+_MAX_MISSPELT_CANDIDATES = 10  # unknown lane ids (the most used) compared with the declared lanes
+_MISSPELT_USES = 3             # this many uses of one unknown id point at its declaration as the typo
 _LINE_PHRASE = {LineName.INTERACTION: "the line of interaction", LineName.VISIBILITY: "the line of visibility",
                 LineName.INTERNAL: "the line of internal interaction"}
 
@@ -27,8 +28,9 @@ class _Builder:
     file: str
     findings: list[Finding] = field(default_factory=list)
     hint: Suggester = field(default_factory=Suggester)
-    # unknown lane id -> where actions (or emotion/thinks entries) name it: (loc, step, message)
-    unknown_lanes: dict[str, list[tuple[Loc, str, str]]] = field(default_factory=dict)
+    # unknown lane id -> where actions, alongside or emotion/thinks entries name it:
+    # (code, loc, step, the lane the finding is about, message)
+    unknown_lanes: dict[str, list[tuple[str, Loc, str, str, str]]] = field(default_factory=dict)
     misspelt: set[str] = field(default_factory=set)   # unknown lane ids reported once, at the declaration
     # step id -> where its `after` stands and the ids it names
     afters: dict[str, tuple[Path, list[str]]] = field(default_factory=dict)
@@ -156,19 +158,19 @@ class _Builder:
         else:
             seen[name] = path
 
-    def unknown_lane(self, code: str, name: str, loc: Loc, step: str, message: str) -> None:
+    def unknown_lane(self, code: str, name: str, loc: Loc, step: str, message: str, lane: str | None = None) -> None:
         """A use of a lane id that `lanes` does not declare: reported once all uses are known."""
         if not self.ghost(name):
-            self.unknown_lanes.setdefault(name, []).append((code, loc, step, message))
+            self.unknown_lanes.setdefault(name, []).append((code, loc, step, lane or name, message))
 
-    def report_unknown_lanes(self, lanes: tuple[Lane, ...], stages: list[Stage]) -> None:
+    def report_unknown_lanes(self, lanes: tuple[Lane, ...], stages: Sequence[Stage]) -> None:
         """Each use of an unknown lane, unless many uses name one id close to a declared lane that nothing uses:
         then that declaration is the typo, and it gets the one finding."""
         known = [lane.id for lane in lanes]
         if self.spec.lanes is not None:
             used = {action.lane for stage in stages for step in stage.steps for action in step.actions}
             unused = [lane for lane in lanes if lane.id not in used]
-            by_uses = sorted(((name, uses) for name, uses in self.unknown_lanes.items() if len(uses) > 1),
+            by_uses = sorted(((name, uses) for name, uses in self.unknown_lanes.items() if len(uses) >= _MISSPELT_USES),
                              key=lambda item: -len(item[1]))
             for name, uses in by_uses[:_MAX_MISSPELT_CANDIDATES]:
                 intended = closest(name, known)
@@ -179,11 +181,12 @@ class _Builder:
                 self.misspelt.add(name)
                 self.error("E102", f"lane '{lane.id}' is declared but no step uses it, while {len(uses)} places "
                            f"name lane '{name}', which is not declared (did you mean '{name}'?); correct the "
-                           "id here", self.lane_id_locs[lane.id], lane=lane.id)
+                           f"id here, or those {len(uses)} places if '{lane.id}' is right",
+                           self.lane_id_locs[lane.id], lane=lane.id)
         for name, uses in self.unknown_lanes.items():
             if name not in self.misspelt:
-                for code, loc, step, message in uses:
-                    self.error(code, message + self.hint(name, known), loc, step=step, lane=name)
+                for code, loc, step, lane_id, message in uses:
+                    self.error(code, message + self.hint(name, known), loc, step=step, lane=lane_id)
 
     def step(self, spec: StepSpec, path: Path, stage: str, lanes: tuple[Lane, ...],
              lane_order: dict[str, int], seen: dict[str, Path]) -> Step:
@@ -248,29 +251,32 @@ class _Builder:
         checked = []
         for action in actions:
             other = action.alongside
-            loc = self.loc(path + ("actions", action.lane, "alongside"))
-            problem = None
-            if other is None:
-                pass
-            elif other == action.lane:
-                problem = ("E004", f"alongside '{other}' names the action's own lane; name another lane of "
-                           "this step")
-            elif other not in lane_order:
-                self.unknown_lane("E103", other, loc, step, f"alongside '{other}' names no lane")
-                problem = ("", "")
-            elif other not in present:
-                problem = ("E103", f"alongside '{other}': step '{step}' has no action in lane '{other}'; "
-                           "add that action, or name a lane that acts in this step")
-            elif lanes[lane_order[other]].kind is LaneKind.EVIDENCE:
-                problem = ("E004", f"alongside '{other}' names an evidence lane; physical evidence does not act")
-            if problem is not None:
-                if problem[0]:
-                    self.error(problem[0], problem[1], loc, step=step, lane=action.lane)
-                action = action._replace(alongside=None)
-            elif other is not None:
-                self.alongside_locs[Endpoint(step, action.lane)] = loc
+            if other is not None:
+                loc = self.loc(path + ("actions", action.lane, "alongside"))
+                if self.alongside_is_valid(action.lane, other, step, loc, present, lanes, lane_order):
+                    self.alongside_locs[Endpoint(step, action.lane)] = loc
+                else:
+                    action = action._replace(alongside=None)
             checked.append(action)
         return checked
+
+    def alongside_is_valid(self, lane: str, other: str, step: str, loc: Loc, present: set[str],
+                           lanes: tuple[Lane, ...], lane_order: dict[str, int]) -> bool:
+        """Whether `alongside: other` on the action in `lane` names another acting, non-evidence lane of the step."""
+        if other not in lane_order:
+            self.unknown_lane("E103", other, loc, step, f"alongside '{other}' names no lane", lane)
+        elif other == lane:
+            self.error("E004", f"alongside '{other}' names the action's own lane; name another lane of this step",
+                       loc, step=step, lane=lane)
+        elif other not in present:
+            self.error("E103", f"alongside '{other}': step '{step}' has no action in lane '{other}'; add that "
+                       "action, or name a lane that acts in this step", loc, step=step, lane=lane)
+        elif lanes[lane_order[other]].kind is LaneKind.EVIDENCE:
+            self.error("E004", f"alongside '{other}' names an evidence lane; physical evidence does not act",
+                       loc, step=step, lane=lane)
+        else:
+            return True
+        return False
 
     def after(self, spec: StepSpec, path: Path) -> tuple[str, ...] | None:
         """The steps `after` names that exist (E103 for the others); None when the step has no `after`."""
@@ -440,8 +446,7 @@ class _Builder:
         # an `alongside` group is one node of its step's chain: a path out of it and back in is a cycle
         edges = [grouped(flow, steps) for flow in request]
         for component in cycles(edges):
-            inside = [(flow, edge) for flow, edge in zip(request, edges)
-                      if edge[0] in component and edge[1] in component]
+            inside = [(request[number], edges[number]) for number in component]
             written = [pair for pair in inside if not pair[0].automatic]
             closing, (start, end) = max(written, key=lambda pair: pair[0].loc, default=inside[-1])
             path = path_between([edge for _, edge in inside], end, start)
@@ -471,7 +476,7 @@ class _Builder:
             return self.after_loc(later, self.afters[later][1].index(earlier))
 
         for component in cycles(edges):
-            inside = [edge for edge in edges if edge[0] in component and edge[1] in component]
+            inside = [edges[number] for number in component]
             explicit = [edge for edge in inside if by_id[edge[1]].after is not None
                         and edge[0] in (by_id[edge[1]].after or ())]
             earlier, later = max(explicit, key=loc_of)

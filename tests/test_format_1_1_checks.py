@@ -169,13 +169,16 @@ def test_new_error_says_what_to_do(name: str) -> None:
         assert hint in message
 
 
-def test_misspelt_lane_used_once_is_reported_at_the_use() -> None:
+def test_misspelt_lane_used_twice_is_reported_at_the_uses() -> None:
     text = _service("""\
         - id: a
           actions: {guest: Arrives, front-desk: Greets}
+        - id: b
+          actions: {guest: Leaves, front-desk: Waves}
         """, lanes="  - {id: guest, kind: customer}\n  - {id: frontdesk, kind: frontstage}\n")
     document = check_yaml(text)
-    assert [(f.code, f.line, f.lane) for f in document.findings] == [("E102", 11, "front-desk")]
+    assert [(f.code, f.line, f.lane) for f in document.findings] == [("E102", 11, "front-desk"),
+                                                                      ("E102", 13, "front-desk")]
     assert "did you mean 'frontdesk'" in document.findings[0].message
 
 
@@ -185,6 +188,8 @@ def test_references_to_a_misspelt_lane_are_not_reported_again() -> None:
           actions: {guest: Arrives, front-desk: Greets}
         - id: b
           actions: {guest: Orders, front-desk: {text: Takes it, alongside: guest}}
+        - id: c
+          actions: {guest: Pays, front-desk: Takes the money}
         """, head="flows:\n  - {from: a.front-desk, to: b.front-desk}\n",
         lanes="  - {id: guest, kind: customer}\n  - {id: frontdesk, kind: frontstage}\n")
     document = check_yaml(text)
@@ -275,3 +280,21 @@ def test_schema_has_the_1_1_keys() -> None:
             "StepSpec.when", "StepSpec.chance", "StepSpec.direction", "ActionSpec.alongside", "ActionSpec.auto",
             "ActionSpec.cost", "TouchpointSpec.moment", "TouchpointSpec.csat", "TouchpointSpec.nps",
             "PainSpec.dimension"} <= keys
+
+
+@pytest.mark.parametrize(("alongside", "code", "hint"), [
+    ("customer", "E004", "own lane"),
+    ("evidence", "E004", "evidence lane"),
+    ("frontstge", "E103", "did you mean 'frontstage'"),
+    ("backstage", "E103", "no action in lane 'backstage'"),
+])
+def test_alongside_must_name_another_acting_lane(alongside: str, code: str, hint: str) -> None:
+    document = check_yaml(_service(f"""\
+        - id: a
+          actions:
+            evidence: Sign
+            customer: {{text: Walks in, alongside: {alongside}}}
+            frontstage: Greets
+        """))
+    assert [(f.code, f.line, f.column, f.lane) for f in document.findings] == [(code, 10, 49, "customer")]
+    assert hint in document.findings[0].message
