@@ -27,7 +27,8 @@ def _e(code: str, title: str, help: str) -> Code:
 CODES: dict[str, Code] = {c.code: c for c in (
     _e("E001", "YAML syntax", "The file is not well-formed YAML; fix the syntax at the position shown."),
     _e("E002", "duplicate key", "A mapping names the same key twice; YAML would silently keep the last one."),
-    _e("E003", "unknown key", "The key is not part of the format; check its spelling, or quote text that holds a comma."),
+    _e("E003", "unknown key",
+       "The key is not part of the format; check its spelling, or quote text that holds a comma."),
     _e("E004", "wrong type or value out of range", "The value has the wrong type or lies outside its allowed set."),
     _e("E005", "missing required key", "A required key is missing."),
     _e("E010", "unsupported version", "The file must start with `blueprint: 1`."),
@@ -35,7 +36,8 @@ CODES: dict[str, Code] = {c.code: c for c in (
     _e("E102", "unknown lane", "An action names a lane that `lanes` does not declare."),
     _e("E103", "dangling reference", "A flow reference (STEP or STEP.LANE), an `after` or an `alongside` points "
        "to nothing: no such step, or no action in that lane of the step."),
-    _e("E104", "lanes out of order", "Lane kinds run top to bottom: evidence, customer, frontstage, backstage, support."),
+    _e("E104", "lanes out of order",
+       "Lane kinds run top to bottom: evidence, customer, frontstage, backstage, support."),
     _e("E105", "line marker misplaced", "A `line:` marker disagrees with the lane kinds, repeats, or is out of order."),
     _e("E106", "no customer lane", "A blueprint needs at least one lane of kind customer."),
     _e("E107", "bad duration", "Durations are number-unit pairs without spaces, e.g. 45s, 5m, 1h30m, 1.5h, 2d."),

@@ -13,7 +13,7 @@ Node = TypeVar("Node", bound=Hashable)
 def automatic_flows(steps: Sequence[Step], lanes: Sequence[Lane]) -> list[Flow]:
     """FORMAT.md's automatic flows: the time rule along each chained lane, then the support rule in each step
     (down, or up with `direction: up`); actions with `auto: false` take no part, evidence never does."""
-    chained = {lane.id: [] for lane in lanes if lane.chain}   # lane -> its time flows, in step order
+    chained: dict[str, list[Flow]] = {lane.id: [] for lane in lanes if lane.chain}   # lane -> its time flows
     previous: dict[str, Action] = {}
     for step in steps:
         for action in step.actions:

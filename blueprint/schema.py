@@ -6,7 +6,8 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, GetJsonSchemaHandler,
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field,
+                      GetJsonSchemaHandler,
                       Tag, WithJsonSchema, model_validator)
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
@@ -29,7 +30,8 @@ def _version(value: Any) -> Any:
 
 
 def _duration_in_range(value: str) -> str:
-    if parse_duration(value) > MAX_DURATION_S:  # past this, sums of durations can overflow to infinity
+    seconds = parse_duration(value)
+    if seconds is not None and seconds > MAX_DURATION_S:  # past this, sums of durations overflow to infinity
         raise PydanticCustomError("duration_range", "'{input}' is longer than 100 years", {"input": value})
     return value
 
@@ -76,10 +78,9 @@ DimensionName = Annotated[Dimension, Field(strict=False)]
 ONE, BY_LANE, MANY = "one", "by-lane", "many"   # tags of the one-or-more unions below
 
 
-def _by_lane(scalar: Any) -> Any:
-    """A value given either once for the step, or as a mapping customer lane id -> value."""
-    return Annotated[Annotated[scalar, Tag(ONE)] | Annotated[dict[str, scalar], Tag(BY_LANE)],
-                     Discriminator(lambda value: BY_LANE if isinstance(value, dict) else ONE)]
+def _one_or_by_lane(value: Any) -> str:
+    """A value given once for the step, or as a mapping customer lane id -> value."""
+    return BY_LANE if isinstance(value, dict) else ONE
 RuleValue = Annotated[float | str, BeforeValidator(_rule_value),
                       WithJsonSchema({"anyOf": [{"const": "off"}, {"type": "number"}]})]
 
@@ -110,7 +111,7 @@ class Shorthand(Spec):
     def __get_pydantic_json_schema__(cls, schema: core_schema.CoreSchema,
                                      handler: GetJsonSchemaHandler) -> JsonSchemaValue:
         json_schema = handler(schema)
-        shown = {key: json_schema[key] for key in ("title", "description") if key in json_schema}
+        shown: dict[str, Any] = {key: json_schema[key] for key in ("title", "description") if key in json_schema}
         return {**shown, "anyOf": [{"type": "string", "description": f"short for {{{cls.shorthand_field}: ...}}"},
                                    json_schema]}
 
@@ -200,7 +201,8 @@ class ActionSpec(Shorthand):
     owner: Text | None = None
     """The team or role that does it."""
     to: Annotated[list[Reference], BeforeValidator(_one_or_many),
-                  WithJsonSchema({"anyOf": [_REFERENCE_SCHEMA, {"type": "array", "items": _REFERENCE_SCHEMA}]})] = _empty(list)
+                  WithJsonSchema({"anyOf": [_REFERENCE_SCHEMA,
+                                            {"type": "array", "items": _REFERENCE_SCHEMA}]})] = _empty(list)
     """Extra request arrows from this action: STEP.LANE or STEP, one or a list."""
     alongside: Id | None = None
     """A lane of the same step whose action happens at the same time as this one (people acting together):
@@ -247,12 +249,8 @@ class PainSpec(Shorthand):
     """tangibles, reliability, responsiveness, assurance or empathy."""
 
 
-def _as_list(value: Any) -> Any:
-    return value if isinstance(value, list) else [value]
-
-
 Pains = Annotated[Annotated[PainSpec, Tag(ONE)] | Annotated[list[PainSpec], Tag(MANY)],
-                  Discriminator(lambda value: MANY if isinstance(value, list) else ONE), AfterValidator(_as_list)]
+                  Discriminator(lambda value: MANY if isinstance(value, list) else ONE)]
 
 class StepSpec(Spec):
     """One column of the journey and the blueprint."""
@@ -265,10 +263,12 @@ class StepSpec(Spec):
     """What happens in each lane: lane id -> action (text, or a mapping with text, duration, value, ...)."""
     touchpoint: TouchpointSpec | None = None
     """Where the customer meets the service."""
-    emotion: _by_lane(Emotion) | None = None
+    emotion: Annotated[Annotated[Emotion, Tag(ONE)] | Annotated[dict[str, Emotion], Tag(BY_LANE)],
+                       Discriminator(_one_or_by_lane)] | None = None
     """How the customer feels, a whole number from -2 (very negative) to 2 (very positive); or a mapping
     customer lane id -> such a number, one per customer."""
-    thinks: _by_lane(Text) | None = None
+    thinks: Annotated[Annotated[Text, Tag(ONE)] | Annotated[dict[str, Text], Tag(BY_LANE)],
+                      Discriminator(_one_or_by_lane)] | None = None
     """The customer's thoughts; or a mapping customer lane id -> thoughts."""
     pain: Pains = _empty(list)
     """Pain points: text, or {text, dimension}; one or a list."""
@@ -321,7 +321,8 @@ _RULES_SCHEMA = {
     "description": "Turn a flag off ('off') or set its threshold (a number).",
     "properties": {code: {"anyOf": [{"const": "off"}, {"type": "number"}],
                           "description": f"{CODES[code].title}"
-                          + (f" (default threshold {CODES[code].threshold:g})" if CODES[code].threshold is not None else "")}
+                          + (f" (default threshold {CODES[code].threshold:g})"
+                             if CODES[code].threshold is not None else "")}
                    for code in FLAG_CODES},
     "additionalProperties": False,
 }

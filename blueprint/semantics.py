@@ -1,7 +1,7 @@
 """From the validated spec to the Service: lanes and lines, ids, references, flows (E101-E108)."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .durations import parse_duration
@@ -206,33 +206,37 @@ class _Builder:
         first_customer = next((action.text for action in actions
                                if lanes[lane_order[action.lane]].kind is LaneKind.CUSTOMER), None)
         emotions: tuple[LaneScore, ...] = ()
-        emotion = spec.emotion
-        if isinstance(spec.emotion, dict):
-            emotions = tuple(LaneScore(lane, score, loc) for lane, score, loc in
-                             self.by_lane(spec.emotion, path + ("emotion",), spec.id, lanes, lane_order))
-            emotion = min((entry.score for entry in emotions), default=None)
         thoughts: tuple[LaneText, ...] = ()
-        thinks = spec.thinks
+        if isinstance(spec.emotion, dict):
+            scores = spec.emotion
+            emotions = tuple(LaneScore(lane, scores[lane], loc) for lane, loc in
+                             self.by_lane(scores, path + ("emotion",), spec.id, lanes, lane_order))
+            emotion = min((entry.score for entry in emotions), default=None)
+        else:
+            emotion = spec.emotion
         if isinstance(spec.thinks, dict):
-            thoughts = tuple(LaneText(lane, text) for lane, text, _ in
-                             self.by_lane(spec.thinks, path + ("thinks",), spec.id, lanes, lane_order))
+            texts = spec.thinks
+            thoughts = tuple(LaneText(lane, texts[lane]) for lane, _ in
+                             self.by_lane(texts, path + ("thinks",), spec.id, lanes, lane_order))
             thinks = None
+        else:
+            thinks = spec.thinks
         return Step(
             id=spec.id, stage=stage, title=spec.title or first_customer or spec.id, actions=tuple(actions),
             touchpoint=self.touchpoint(spec, path), emotion=emotion, thinks=thinks,
-            pains=self.notes(spec.pain, path + ("pain",)),
+            pains=self.notes(spec.pain if isinstance(spec.pain, list) else [spec.pain], path + ("pain",)),
             opportunities=self.notes(spec.opportunity, path + ("opportunity",)),
             wait=self.wait(spec, path), loc=self.loc(path),
             emotion_loc=self.loc(path + ("emotion",)) if spec.emotion is not None else None,
             after=self.after(spec, path), when=spec.when, chance=spec.chance, direction=spec.direction,
             emotions=emotions, thoughts=thoughts)
 
-    def by_lane(self, mapping: dict[str, object], path: Path, step: str, lanes: tuple[Lane, ...],
-                lane_order: dict[str, int]) -> list[tuple[str, object, Loc]]:
-        """The entries of an `emotion` or `thinks` mapping that name customer lanes, in lane order."""
+    def by_lane(self, mapping: Mapping[str, object], path: Path, step: str, lanes: tuple[Lane, ...],
+                lane_order: dict[str, int]) -> list[tuple[str, Loc]]:
+        """The lanes (and places) of an `emotion` or `thinks` mapping that are customer lanes, in lane order."""
         kept = []
         what = path[-1]
-        for lane_id, value in mapping.items():
+        for lane_id in mapping:
             loc = self.key_loc(path + (lane_id,))
             if lane_id not in lane_order:
                 self.unknown_lane("E102", lane_id, loc, step, f"{what}: unknown lane '{lane_id}'")
@@ -241,7 +245,7 @@ class _Builder:
                            f"{lanes[lane_order[lane_id]].kind} lane; name customer lanes only", loc,
                            step=step, lane=lane_id)
             else:
-                kept.append((lane_id, value, loc))
+                kept.append((lane_id, loc))
         return sorted(kept, key=lambda entry: lane_order[entry[0]])
 
     def alongside(self, actions: list[Action], path: Path, step: str, lanes: tuple[Lane, ...],
@@ -416,8 +420,8 @@ class _Builder:
             given = {(flow.source, flow.target, flow.kind) for flow in explicit}
             automatic = [flow for flow in automatic if (flow.source, flow.target, flow.kind) not in given]
             unique: dict[tuple[Endpoint, Endpoint, FlowKind], Flow] = {}
-            for flow in automatic + explicit:
-                unique.setdefault((flow.source, flow.target, flow.kind), flow)
+            for made in automatic + explicit:
+                unique.setdefault((made.source, made.target, made.kind), made)
             flows = tuple(unique.values())
         else:  # automatic flows never repeat one another
             flows = tuple(automatic)
@@ -511,7 +515,8 @@ def lines_between(lanes: tuple[Lane, ...]) -> tuple[Line, ...]:
     return tuple(lines)
 
 
-def build_service(spec: ServiceSpec, validated: Validated, locations: Locations, file: str) -> tuple[Service, list[Finding]]:
+def build_service(spec: ServiceSpec, validated: Validated, locations: Locations,
+                  file: str) -> tuple[Service, list[Finding]]:
     """The Service and the findings of every check that needs more than the schema."""
     builder = _Builder(spec, validated, locations, file)
     lanes = builder.lanes()

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from . import humanize
-from .metrics import Cost, Metrics
-from .model import Service
+from .metrics import Cost, Metrics, StepMetrics
+from .model import Service, Step
 
 
 def _table(header: list[str], rows: list[list[str]], right: set[int]) -> str:
@@ -30,7 +30,7 @@ def _schedule(service: Service, metrics: Metrics, costed: bool, currency: str | 
     marked = service.uses_after  # without `after` every step is critical: marking them all says nothing
     conditional = any(step.chance is not None or step.when is not None for step in service.steps)
     header += ["slack"] * marked + ["chance"] * conditional + [f"cost {currency or ''}".strip()] * costed
-    by_stage = {stage.id: [] for stage in service.stages}
+    by_stage: dict[str, list[tuple[StepMetrics, Step]]] = {stage.id: [] for stage in service.stages}
     for step_metrics, step in zip(metrics.steps, service.steps):
         by_stage[step.stage].append((step_metrics, step))
     rows = []

@@ -57,9 +57,12 @@ _MUST = {
     "persona": "be a mapping: {name, about, goals, needs}",
 }
 # pydantic's words for the rest, translated
-_PLAIN = (("Input should be a valid dictionary", "must be a mapping"), ("Input should be a valid string", "must be text"),
-          ("Input should be a valid integer", "must be a whole number"), ("Input should be a valid number", "must be a number"),
-          ("Input should be a valid list", "must be a list"), ("Input should be a valid boolean", "must be true or false"),
+_PLAIN = (("Input should be a valid dictionary", "must be a mapping"),
+          ("Input should be a valid string", "must be text"),
+          ("Input should be a valid integer", "must be a whole number"),
+          ("Input should be a valid number", "must be a number"),
+          ("Input should be a valid list", "must be a list"),
+          ("Input should be a valid boolean", "must be true or false"),
           ("Input should be", "must be"), ("String should have at least 1 character", "must not be empty"),
           ("List should have at least 1 item after validation, not 0", "must not be empty"),
           ("String should match pattern", "must match the pattern"))
@@ -146,7 +149,12 @@ def model_at(data: Any, path: Path) -> type[BaseModel] | None:
             if model is None or part not in fields_of(model):
                 return None
             annotation = fields_of(model)[part].annotation
-        node = node[part] if isinstance(node, (dict, list)) else None
+        if isinstance(node, dict):
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int):
+            node = node[part]
+        else:
+            node = None
     return _pick(models_in(annotation), node)
 
 
@@ -241,8 +249,8 @@ def _finding(file: str, data: Any, locations: Locations, error: Any, hint: Sugge
         word = "true" if error["input"] else "false"
         message = f"{path[-1] if path else 'value'}: expected text, got {word}; quote it: \"{word}\""
         loc = locations.value(path)
-    elif (key := _key_of(data, path)) is not None:
-        message = f"{key} must {_MUST[key]}, not {_shown(error['input'])}"
+    elif (name := _key_of(data, path)) is not None:
+        message = f"{name} must {_MUST[name]}, not {_shown(error['input'])}"
         loc = locations.value(path)
     else:
         message = _INSTANCE_OF.sub(lambda m: f"expected a mapping (a {PART_NAMES.get(m.group(1), m.group(1))})",
@@ -287,13 +295,15 @@ def _comma_hint(data: Any, path: Path) -> str:
     parent = data
     for part in path[:-1]:
         parent = parent[part]
-    if not isinstance(key, str) or " " not in key.strip() or not isinstance(parent, dict) or parent.get(key) is not None:
+    if not isinstance(key, str) or " " not in key.strip() or not isinstance(parent, dict) \
+            or parent.get(key) is not None:
         return ""
     keys = list(parent)
     before = keys[keys.index(key) - 1] if keys.index(key) else None
     example = f'{before}: "{parent[before]}, {key}"' if before is not None and isinstance(parent[before], str) \
         else f'"…, {key}"'
-    return f"; a comma inside {{…}} ends a value: if ', {key}' belongs to the text before it, quote that text ({example})"
+    return (f"; a comma inside {{…}} ends a value: if ', {key}' belongs to the text before it, quote that text "
+            f"({example})")
 
 
 def _step_and_lane(data: Any, path: Path) -> tuple[str | None, str | None]:

@@ -9,7 +9,7 @@ import pytest
 
 from blueprint.api import Document, check_file
 from blueprint.metrics import measure, metrics_json
-from blueprint.model import Endpoint, FlowOrigin
+from blueprint.model import FlowOrigin
 
 from support import FORMAT_MD, check_yaml, run_cli
 

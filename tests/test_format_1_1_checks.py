@@ -18,7 +18,8 @@ FIXTURES = Path(__file__).parent / "fixtures" / "invalid"
 
 def _service(steps: str, head: str = "", lanes: str = "") -> str:
     return ("blueprint: 1\ntitle: T\n" + head + (f"lanes:\n{lanes}" if lanes else "")
-            + "stages:\n  - id: visit\n    title: Visit\n    steps:\n" + textwrap.indent(textwrap.dedent(steps), "      "))
+            + "stages:\n  - id: visit\n    title: Visit\n    steps:\n"
+            + textwrap.indent(textwrap.dedent(steps), "      "))
 
 
 def _found(document: Document, code: str) -> list[tuple[int, int, str | None, str | None]]:

@@ -101,7 +101,8 @@ def test_branches_take_the_longest_and_unjoined_actions_are_chains_of_their_own(
         """)
     figures = _figures(document)
     # backstage is joined by no flow: its 10m chain beats customer->frontstage (3m)
-    assert [_v1_step(step) for step in figures["steps"]] == [{"id": "a", "stage": "s", "wait_s": 5400, "time_s": 5400 + 600}]
+    assert [_v1_step(step) for step in figures["steps"]] == [
+        {"id": "a", "stage": "s", "wait_s": 5400, "time_s": 5400 + 600}]
     assert figures["value_added_s"] == 600
 
 
