@@ -48,7 +48,8 @@ def check_journey(svc: Service, svg: bytes) -> Picture:
     assert len(drawn) == len(points), "an emotion point too many or missing"
     by_step = {step.id: step for step in steps}
     for (step_id, _), (_, rect) in points.items():
-        assert abs(rect.cx - xs[steps.index(by_step[step_id])]) < spread, f"emotion point of {step_id} not in its column"
+        column = xs[steps.index(by_step[step_id])]
+        assert abs(rect.cx - column) < spread, f"emotion point of {step_id} not in its column"
     ranked = sorted(points.values(), key=lambda item: item[0])
     for (low, a), (high, b) in zip(ranked, ranked[1:]):
         assert (b.cy < a.cy - 1) if high > low else abs(a.cy - b.cy) < 1, "emotion points not at their heights"

@@ -55,9 +55,10 @@ def test_schedule_section_of_the_worked_example(clinic_text: str) -> None:
 
 def test_cost_section_of_the_worked_example(clinic_text: str) -> None:
     part = _section(clinic_text, "Cost\n", "Opportunities\n").splitlines()
-    assert part[1:5] == ["Stage Labour Direct Indirect Total Waste", "Visit 29.00 EUR 32.00 EUR 14.50 EUR 75.50 EUR 0.00 EUR",
-                        "Whole service 29.00 EUR 32.00 EUR 14.50 EUR 75.50 EUR 0.00 EUR",
-                        "Expected cost (weighted by chance) 75.50 EUR"]
+    assert part[1:5] == ["Stage Labour Direct Indirect Total Waste",
+                         "Visit 29.00 EUR 32.00 EUR 14.50 EUR 75.50 EUR 0.00 EUR",
+                         "Whole service 29.00 EUR 32.00 EUR 14.50 EUR 75.50 EUR 0.00 EUR",
+                         "Expected cost (weighted by chance) 75.50 EUR"]
 
 
 def test_touchpoints_and_no_dimension_section_without_dimensions(clinic_text: str) -> None:
@@ -86,7 +87,8 @@ def test_dimensions_waste_and_touchpoints_worst_first(family_text: str) -> None:
 def test_touchpoints_ranked_by_their_worst_measure() -> None:
     svc = family()
     review = svc.step("review")
-    changes = {"review": {"touchpoint": review.touchpoint._replace(csat=1.2)}, "triage": {"emotion": None, "emotions": ()}}
+    changes = {"review": {"touchpoint": review.touchpoint._replace(csat=1.2)},
+               "triage": {"emotion": None, "emotions": ()}}
     worse = edited(svc, changes)
     rows = build_context(worse, measure(worse), (), None).touchpoints
     # csat 1.2 (0.05 of the way up its scale) is worse than triage's csat 2.1 (0.275) and nps −40 (0.3)

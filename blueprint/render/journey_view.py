@@ -307,9 +307,9 @@ def _emotion(canvas: Canvas, service: Service, columns: dict[str, Column], top: 
     zero = top + h / 2
     canvas.rule((MARGIN + HEAD_W, zero), (canvas.width - MARGIN, zero), id="emotion.zero", style="dashed",
                 color="#90A4AE", penwidth=0.8)
-    for score in (2, 1, 0, -1, -2):
-        canvas.node(MARGIN + HEAD_W + 10, zero - score * LEVEL, 16, 12, shape="plaintext",
-                    label=Html(text_lines([humanize.score(score)], SMALL_SIZE, MUTED)))
+    for level in (2, 1, 0, -1, -2):
+        canvas.node(MARGIN + HEAD_W + 10, zero - level * LEVEL, 16, 12, shape="plaintext",
+                    label=Html(text_lines([humanize.score(level)], SMALL_SIZE, MUTED)))
     curves = curve_lanes(service)
     piece = 0
     for index, (lane, points) in enumerate(curves.items()):
