@@ -66,7 +66,8 @@ def test_metrics_summary_shows_the_1_1_numbers() -> None:
         {"label": "Value-added ratio", "value": "16.2 %"}, {"label": "Expected lead time", "value": "36m 12s"},
         {"label": "Cost", "value": "75.50 EUR"}, {"label": "Labour cost", "value": "29.00 EUR"},
         {"label": "Direct cost", "value": "32.00 EUR"}, {"label": "Indirect cost", "value": "14.50 EUR"},
-        {"label": "Expected cost", "value": "75.50 EUR"}, {"label": "Critical path", "value": "triage → blood → recall"}]
+        {"label": "Expected cost", "value": "75.50 EUR"},
+        {"label": "Critical path", "value": "triage → blood → recall"}]
     details = element_details(document.service, measured, "en")
     assert details["step.recall"][1:] == [["Time", "1m"], ["Start", "36m"], ["Finish", "37m"], ["Critical", "yes"],
                                           ["Chance", "20.0 %"], ["Cost", "0.00 EUR"]]
@@ -91,6 +92,27 @@ def test_finding_targets_most_specific_first() -> None:
     assert by_code == {"W301": ["wait.queue", "step.queue"],
                        "F201": ["fail.pay.frontstage", "a.pay.frontstage", "step.pay"],
                        "F202": ["fail.pay.frontstage", "a.pay.frontstage", "step.pay"]}
+
+
+def test_a_low_emotion_of_one_customer_points_at_that_lane_s_curve() -> None:
+    document = check_bytes(textwrap.dedent("""\
+        blueprint: 1
+        title: Visit
+        lanes:
+          - {id: patient, kind: customer}
+          - {id: carer, kind: customer}
+          - {id: nurse, kind: frontstage}
+        stages:
+          - id: s
+            title: S
+            steps:
+              - id: wait
+                emotion: {patient: -2, carer: 0}
+                actions: {patient: Waits, carer: Waits too, nurse: Calls}
+        """).encode(), "v.yaml")
+    (p102,) = [finding for finding in document.findings if finding.code == "P102"]
+    assert finding_targets(p102) == ["pain.wait", "emotion.wait.patient", "emotion.wait", "a.wait.patient",
+                                     "step.wait"]
 
 
 def _services(base: Path) -> Path:

@@ -20,7 +20,8 @@ from ..render import VIEWS, render
 _METRIC_LABELS = {"lead_time_s": "report.lead_time", "value_added_s": "report.value_added",
                   "value_added_ratio": "report.ratio"}
 # Targets of a finding by the first letter of its code, before its action and its step heading.
-_TARGETS_BY_KIND = {"F": ("fail.{step}.{lane}",), "W": ("wait.{step}",), "P": ("pain.{step}", "emotion.{step}"),
+_TARGETS_BY_KIND = {"F": ("fail.{step}.{lane}",), "W": ("wait.{step}",),
+                    "P": ("pain.{step}", "emotion.{step}.{lane}", "emotion.{step}"),
                     "T": ("moment.{step}", "touchpoint.{step}"), "G": ("touchpoint.{step}",)}
 _ACTION_FIELDS_SHOWN_ELSEWHERE = {"step", "lane", "text", "fail"}
 
