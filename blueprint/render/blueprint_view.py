@@ -1,6 +1,8 @@
 """The service blueprint as pinned DOT: lane bands, the three lines, headings, actions, markers, flows."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from .. import humanize
 from ..i18n import label
 from ..model import FlowKind, FlowOrigin, LaneKind, Service
@@ -8,18 +10,22 @@ from . import text
 from .dot import Canvas, Html, attributes, line_height, stack, text_lines
 from .grid import BOX_W, COL_W, GAP, MARGIN, PAD_BOTTOM, TITLE_W, Grid, layout
 from .route import Route, routes
+from .window import Connector
 from .legend import draw_legend, legend_items, legend_size, marker
 from .theme import (FAIL, FLOW_COLOR, FLOW_STYLE, FONT_SIZE, HEADING_SIZE, INK, LANE_FILL, LANE_HEAD, LANE_INK,
                     LINE_COLOR, LINE_STYLE, MUTED, PAIN, SMALL_SIZE, STAGE_FILL, STEP_FILL, WAIT, WAIT_OVER)
 
 ARROW = 7.0
+CONNECTOR_W = 92.0          # room beside the columns for a window's off-page connectors
 GRAPH = {"layout": "nop2", "outputorder": "edgesfirst", "bgcolor": "#FFFFFF"}
 
 
-def blueprint_dot(service: Service) -> str:
-    """The blueprint of `service` as DOT text that plain `dot` renders unchanged."""
-    grid = layout(service)
-    keys = legend_items(service, "blueprint")
+def blueprint_dot(service: Service, connectors: Sequence[Connector] = (), legend: bool = True) -> str:
+    """The blueprint of `service` as DOT text that plain `dot` renders unchanged; `connectors` are off-page
+    connectors (a window's flows that leave it), drawn at its edges; the legend below unless not `legend`."""
+    sides = {connector.side for connector in connectors}
+    grid = layout(service, CONNECTOR_W if "left" in sides else 0.0, CONNECTOR_W if "right" in sides else 0.0)
+    keys = legend_items(service, "blueprint") if legend else ()
     legend_w, legend_h = legend_size(keys, service.lang, max(grid.width, 560.0) - 2 * MARGIN)
     width = max(grid.width, legend_w + 2 * MARGIN)
     height = grid.bottom + (legend_h + 16 if keys else 0) + MARGIN
@@ -30,6 +36,7 @@ def blueprint_dot(service: Service) -> str:
     _headings(canvas, service, grid)
     names = _actions(canvas, service, grid)
     _flows(canvas, service, grid, names)
+    _connectors(canvas, grid, names, connectors)
     draw_legend(canvas, keys, service.lang, MARGIN + 6, grid.bottom + 16, width - 2 * MARGIN)
     return canvas.source("blueprint")
 
@@ -174,3 +181,62 @@ def _flow_label(canvas: Canvas, grid: Grid, route: Route, ident: str, caption: s
 
 def _label_size(lines: list[str]) -> tuple[float, float]:
     return max(text.width(line, SMALL_SIZE) for line in lines) + 6, len(lines) * line_height(SMALL_SIZE) + 3
+
+
+def _connectors(canvas: Canvas, grid: Grid, names: dict[tuple[str, str], str],
+                connectors: Sequence[Connector]) -> None:
+    """Each connector as a short arrow from (or to) its box to the window's edge and its words at the edge:
+    sideways ones stacked in the room beside the columns, level with their box; up and down ones beside
+    the box, in the strip above or below it."""
+    edge_left = MARGIN + TITLE_W
+    edge_right = canvas.width - MARGIN
+    by_place: dict[tuple[str, str, str], list[Connector]] = {}
+    for connector in connectors:
+        key = (connector.lane if connector.side in ("left", "right") else connector.step, connector.lane,
+               connector.side)
+        by_place.setdefault(key, []).append(connector)
+    for group in by_place.values():
+        sideways = group[0].side in ("left", "right")
+        wrapped = [text.wrap(c.text, (CONNECTOR_W - 10) if sideways else BOX_W - 30, SMALL_SIZE,
+                             max_lines=3 if sideways else 2) for c in group]
+        sizes = [_label_size(lines) for lines in wrapped]
+        if sideways:
+            top, bottom = grid.bands[group[0].lane]
+            total = sum(h for _, h in sizes) + 2 * (len(group) - 1)
+            y = (top + bottom) / 2 - total / 2
+            for index, (connector, lines, (w, h)) in enumerate(zip(group, wrapped, sizes)):
+                box = grid.boxes[connector.step, connector.lane]
+                mid = y + h / 2
+                y += h + 2
+                left = connector.side == "left"
+                x = edge_left + 2 + w / 2 if left else edge_right - 2 - w / 2
+                tag = _connector_tag(canvas, x, mid, w, h, lines,
+                                     f"exit.{connector.step}.{connector.lane}.{connector.side}.{index}")
+                port = max(box.top + 4, min(box.bottom - 4, mid))
+                side_x = box.left if left else box.right
+                tag_x = x + w / 2 if left else x - w / 2
+                bend = (side_x + tag_x) / 2
+                points = [(side_x, port), (bend, port), (bend, mid), (tag_x, mid)]
+                _connector_line(canvas, names[connector.step, connector.lane], tag, points, connector.outgoing)
+        else:
+            box = grid.boxes[group[0].step, group[0].lane]
+            band_top, band_bottom = grid.bands[group[0].lane]
+            up = group[0].side == "up"
+            x = box.left + 8
+            for index, (connector, lines, (w, h)) in enumerate(zip(group, wrapped, sizes)):
+                tag_y = (band_top + box.top) / 2 if up else (box.bottom + band_bottom) / 2
+                tag = _connector_tag(canvas, x + 3 + w / 2, tag_y, w, h, lines,
+                                     f"exit.{connector.step}.{connector.lane}.{connector.side}.{index}")
+                points = [(x, box.top if up else box.bottom), (x, band_top + 1 if up else band_bottom - 1)]
+                _connector_line(canvas, names[connector.step, connector.lane], tag, points, connector.outgoing)
+                x += w + 10
+
+
+def _connector_tag(canvas: Canvas, x: float, y: float, w: float, h: float, lines: list[str], ident: str) -> str:
+    return canvas.node(x, y, w, h, id=ident, shape="box", style="rounded,filled", color=MUTED, penwidth=0.6,
+                       fillcolor="#FFFFFF", label=Html(text_lines(lines, SMALL_SIZE, INK)), **{"class": "exit"})
+
+
+def _connector_line(canvas: Canvas, box: str, tag: str, points: list[tuple[float, float]], outgoing: bool) -> None:
+    ends, pts = ((box, tag), points) if outgoing else ((tag, box), points[::-1])
+    canvas.polyline(*ends, pts, ARROW, style="dashed", color=MUTED, penwidth=1.0, arrowsize=0.6)

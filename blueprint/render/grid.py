@@ -81,11 +81,12 @@ class Grid:
         return self.columns[step_ids[0]] - COL_W / 2, self.columns[step_ids[-1]] + COL_W / 2
 
 
-def layout(service: Service) -> Grid:
-    """Every position of the blueprint, from the service alone."""
+def layout(service: Service, extra_left: float = 0.0, extra_right: float = 0.0) -> Grid:
+    """Every position of the blueprint, from the service alone; `extra_*` widen the room beside the columns
+    (a window's off-page connectors sit there)."""
     steps = service.steps
-    columns = {step.id: MARGIN + TITLE_W + EDGE + COL_W * (i + 0.5) for i, step in enumerate(steps)}
-    width = MARGIN * 2 + TITLE_W + 2 * EDGE + COL_W * len(steps)
+    columns = {step.id: MARGIN + TITLE_W + EDGE + extra_left + COL_W * (i + 0.5) for i, step in enumerate(steps)}
+    width = MARGIN * 2 + TITLE_W + 2 * EDGE + extra_left + extra_right + COL_W * len(steps)
 
     stage_lines = {}
     for stage in service.stages:

@@ -1,23 +1,33 @@
-"""The diagrams laid out on paper: split at stage (then step) boundaries to stay legible, tall ones cut between lanes."""
+"""The diagrams laid out on paper: windows of whole step runs (and, for a tall blueprint, lane groups), one per page
+and filling it; a flow that leaves a window is an off-page connector naming the page of its other end."""
 from __future__ import annotations
 
 import base64
 import math
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 from ..graphviz import run_dot
 from ..i18n import label
-from ..model import Service, Stage
-from ..render import legend_items, render
-from ..render.blueprint_view import GRAPH
-from ..render.dot import Canvas
+from ..model import Service
+from ..render import grid as bp_grid, journey_view, legend_items, render
+from ..render.blueprint_view import CONNECTOR_W, GRAPH
+from ..render.dot import PAD_INCHES, Canvas
 from ..render.legend import draw_legend, legend_size
+from ..render.theme import SMALL_SIZE
+from ..render.window import Exit, Window, render_window, window_service
 from .paper import MIN_TEXT_PT, Paper
 from .svgcut import Geometry, crop, geometry
 
 MAX_SCALE = 1.0
+MIN_SCALE = MIN_TEXT_PT / SMALL_SIZE    # the smallest text drawn lands on MIN_TEXT_PT
+PAD = 2 * 72 * PAD_INCHES               # Graphviz's margin, both sides
 LEGEND_GAP = 3.0        # points between the legend and the first figure (report.css agrees)
 BELOW_BANDS = 4.0       # room kept under the last lane (row) when the legend is cut off
+MIN_LANES = 4           # a lane group is never smaller (unless the blueprint has fewer lanes)
+ARROWS = {("right", True): "→", ("right", False): "←", ("left", True): "←", ("left", False): "→",
+          ("up", True): "↑", ("up", False): "↓", ("down", True): "↓", ("down", False): "↑"}
 
 
 @dataclass(frozen=True)
@@ -30,19 +40,12 @@ class Image:
 
 
 @dataclass(frozen=True)
-class Section:
-    """A diagram on paper: its legend (once, above the first figure) and its figures."""
-
-    legend: Image | None
-    tiles: tuple[Tile, ...]
-
-
-@dataclass(frozen=True)
 class Tile:
-    """What one figure shows: one or two stacked pictures (repeated headings, then a strip)."""
+    """What one page of a diagram shows: one or two stacked pictures (repeated headings, then a strip)."""
 
     images: tuple[Image, ...]
     stages: tuple[str, ...]        # the stage titles it covers
+    lanes: tuple[str, ...]         # the first and last lane title, when it shows only some lanes
     part: int
     parts: int
 
@@ -55,43 +58,55 @@ class Tile:
         return self.part < self.parts
 
 
+@dataclass(frozen=True)
+class Section:
+    """A diagram on paper: its legend (once, above the first figure) and its figures, one page each."""
+
+    legend: Image | None
+    tiles: tuple[Tile, ...]
+
+
 def _image(svg: bytes, width: float, height: float, scale: float) -> Image:
     src = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
     return Image(src, math.ceil(width * scale * 100) / 100, math.ceil(height * scale * 100) / 100)
 
 
-Chunk = tuple[Stage, bool]       # a stage (perhaps only some of its steps), and whether it goes on from a part before
+def step_runs(count: int, fits: Callable[[int, bool, bool], bool]) -> list[range]:
+    """Step positions 0..count-1 cut into the fewest runs that `fits(length, has_left, has_right)` accepts,
+    as even as can be (a stage may go on in the next run)."""
+    for parts in range(1, count + 1):
+        bounds = [round(i * count / parts) for i in range(parts + 1)]
+        runs = [range(a, b) for a, b in zip(bounds, bounds[1:])]
+        if all(fits(len(run), run.start > 0, run.stop < count) for run in runs):
+            return runs
+    return [range(i, i + 1) for i in range(count)]
 
 
-def _chunks(service: Service, per_part: int) -> list[list[Chunk]]:
-    """Steps packed into parts of at most `per_part` columns, breaking at stage boundaries where a stage fits."""
-    parts: list[list[Chunk]] = [[]]
-    used = 0
-    for stage in service.stages:
-        steps = stage.steps
-        if used and used + len(steps) > per_part:
-            parts.append([])
-            used = 0
-        first = True
-        while steps:
-            room = per_part - used
-            taken, steps = steps[:room], steps[room:]
-            parts[-1].append((replace(stage, steps=taken), not first))
-            used += len(taken)
-            first = False
-            if steps:
-                parts.append([])
-                used = 0
-    return parts
-
-
-def _sub_service(service: Service, chunks: list[Chunk]) -> Service:
-    """Only the steps of `chunks`, with the flows among them; a stage going on from before says so."""
-    continued = label(service.lang, "continued")
-    stages = tuple(replace(stage, title=f"{stage.title} ({continued})") if cont else stage for stage, cont in chunks)
-    kept = {step.id for stage in stages for step in stage.steps}
-    flows = tuple(flow for flow in service.flows if flow.source.step in kept and flow.target.step in kept)
-    return replace(service, stages=stages, flows=flows)
+def lane_groups(bands: list[float], head: float, at_line: list[bool], limit: float) -> list[range]:
+    """Lanes (their heights `bands`) cut into the fewest groups that fit `limit` with the headings (`head`), each of
+    at least MIN_LANES lanes (or all), preferring cuts at the lines (`at_line[i]`: a line runs above lane i), then
+    the lowest tallest group. Fewer lanes per group only when MIN_LANES never fit."""
+    count = len(bands)
+    if head + sum(bands) <= limit or count <= 1:
+        return [range(count)]
+    for least in range(min(MIN_LANES, count), 0, -1):
+        best: list[tuple[int, int, float, tuple[int, ...]] | None] = [None] * (count + 1)
+        best[0] = (0, 0, 0.0, ())
+        for end in range(1, count + 1):
+            for start in range(0, end - least + 1):
+                before = best[start]
+                height = head + sum(bands[start:end])
+                if before is None or height > limit:
+                    continue
+                off_line = before[1] + (1 if start and not at_line[start] else 0)
+                option = (before[0] + 1, off_line, max(before[2], height), before[3] + (start,))
+                if best[end] is None or option[:3] < best[end][:3]:  # type: ignore[index]
+                    best[end] = option
+        done = best[count]
+        if done is not None:
+            cuts = list(done[3][1:]) + [count]
+            return [range(a, b) for a, b in zip([0] + cuts[:-1], cuts)]
+    return [range(i, i + 1) for i in range(count)]
 
 
 def _legend(service: Service, view: str, page: Paper, scale: float) -> Image | None:
@@ -110,8 +125,64 @@ def _legend(service: Service, view: str, page: Paper, scale: float) -> Image | N
                   max(scale, MIN_TEXT_PT / drawn.smallest_font))
 
 
+def _room(page: Paper, legend: Image | None, first: bool) -> float:
+    return page.figure_height - (legend.height + LEGEND_GAP if legend and first else 0)
+
+
+def _windows(service: Service, page: Paper, legend: Image | None) -> list[Window]:
+    """The blueprint's windows in reading order: step runs left to right, each cut into lane groups top down."""
+    steps = [step.id for step in service.steps]
+    lanes = [lane.id for lane in service.lanes]
+    fixed = 2 * bp_grid.MARGIN + bp_grid.TITLE_W + 2 * bp_grid.EDGE + PAD
+    widest = page.content_width / MIN_SCALE
+
+    def fits(length: int, left: bool, right: bool) -> bool:
+        return fixed + length * bp_grid.COL_W + CONNECTOR_W * (left + right) <= widest
+
+    at_line = [any(line.below == lane for line in service.lines) for lane in lanes]
+    windows = []
+    for index, run in enumerate(step_runs(len(steps), fits)):
+        shown = tuple(steps[run.start:run.stop])
+        grid = bp_grid.layout(window_service(service, Window(shown, tuple(lanes))))
+        bands = [grid.bands[lane][1] - grid.bands[lane][0] for lane in lanes]
+        head = grid.bands[lanes[0]][0] + bp_grid.MARGIN + PAD
+        limit = _room(page, legend, index == 0) / MIN_SCALE
+        windows += [Window(shown, tuple(lanes[group.start:group.stop]))
+                    for group in lane_groups(bands, head, at_line, limit)]
+    return windows
+
+
+def _blueprint_tiles(service: Service, page: Paper, legend: Image | None, first_page: int) -> list[Tile]:
+    windows = _windows(service, page, legend)
+    lanes = {lane.id: lane for lane in service.lanes}
+    all_lanes = len(service.lanes)
+
+    def page_of(step: str, lane: str) -> int:
+        return first_page + next(i for i, w in enumerate(windows) if step in w.steps and lane in w.lanes)
+
+    def words(exit: Exit) -> str:
+        where = label(service.lang, "report.page_ref").format(page_of(exit.other.step, exit.other.lane))
+        return (f"{ARROWS[exit.side, exit.outgoing]} {where} · {service.step(exit.other.step).title} · "
+                f"{lanes[exit.other.lane].title}")
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        drawn = list(pool.map(lambda window: render_window(service, window, words), windows))
+    tiles = []
+    for number, (window, svg) in enumerate(zip(windows, drawn), start=1):
+        geo = geometry(svg)
+        room = _room(page, legend, number == 1)
+        scale = max(min(MAX_SCALE, page.content_width / geo.width, room / geo.height),
+                    MIN_TEXT_PT / geo.smallest_font)
+        stages = tuple(dict.fromkeys(service.step(step).stage for step in window.steps))
+        titles = tuple(stage.title for stage in service.stages if stage.id in stages)
+        shown = (lanes[window.lanes[0]].title, lanes[window.lanes[-1]].title) \
+            if len(window.lanes) < all_lanes else ()
+        tiles.append(Tile((_image(svg, geo.width, geo.height, scale),), titles, shown, number, len(windows)))
+    return tiles
+
+
 def _strips(geo: Geometry, bottom: float, scale: float, room: float) -> list[tuple[float, float]]:
-    """Vertical ranges down to `bottom`, cut between lanes (rows), each fitting `room` points with the headings."""
+    """Vertical ranges down to `bottom`, cut between rows, each fitting `room` points with the headings."""
     limit = room / scale - geo.header_bottom
     cuts = [geo.cut_near(edge) for _, edge in geo.bands[:-1] if edge > geo.header_bottom]
     strips: list[tuple[float, float]] = []
@@ -130,58 +201,45 @@ def _body_bottom(geo: Geometry) -> float:
     return min(geo.height, geo.bands[-1][1] + BELOW_BANDS) if geo.bands else geo.height
 
 
-def _tiles_of(svg: bytes, geo: Geometry, scale: float, room: float) -> list[tuple[Image, ...]]:
-    """The part without its own legend: one picture when it fits, else the headings plus one strip per tile."""
+def _journey_pictures(svg: bytes, geo: Geometry, page: Paper, room: float) -> list[tuple[Image, ...]]:
+    """One journey run without its legend: one picture filling the page when it fits, else the headings plus one
+    strip of rows per page."""
     bottom = _body_bottom(geo)
-    if bottom * scale <= room or not geo.bands:
+    floor = MIN_TEXT_PT / geo.smallest_font
+    scale = max(min(MAX_SCALE, page.content_width / geo.width, room / bottom), floor)
+    if bottom * scale <= room + 0.5 or not geo.bands:
         return [(_image(crop(svg, geo, 0, bottom), geo.width, bottom, scale),)]
     head = geo.header_bottom
-    tiles = []
+    pictures = []
     for index, (top, end) in enumerate(_strips(geo, bottom, scale, room)):
         if index == 0:
-            tiles.append((_image(crop(svg, geo, 0, end), geo.width, end, scale),))
+            pictures.append((_image(crop(svg, geo, 0, end), geo.width, end, scale),))
         else:
-            tiles.append((_image(crop(svg, geo, 0, head), geo.width, head, scale),
-                          _image(crop(svg, geo, top, end), geo.width, end - top, scale)))
-    return tiles
+            pictures.append((_image(crop(svg, geo, 0, head), geo.width, head, scale),
+                             _image(crop(svg, geo, top, end), geo.width, end - top, scale)))
+    return pictures
 
 
-def _scale(geo: Geometry, page: Paper, room: float) -> float:
-    """As large as fits `room`, up to natural size, but never so small that text falls under MIN_TEXT_PT."""
-    fit = min(MAX_SCALE, page.content_width / geo.width, room / _body_bottom(geo))
-    return max(fit, MIN_TEXT_PT / geo.smallest_font)
+def _journey_tiles(service: Service, page: Paper, legend: Image | None) -> list[Tile]:
+    steps = [step.id for step in service.steps]
+    lanes = tuple(lane.id for lane in service.lanes)
+    fixed = 2 * journey_view.MARGIN + journey_view.HEAD_W + PAD
+    widest = page.content_width / MIN_SCALE
+    runs = step_runs(len(steps), lambda length, *_: fixed + length * journey_view.COL_W <= widest)
+    subs = [window_service(service, Window(tuple(steps[run.start:run.stop]), lanes)) for run in runs]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        drawn = list(pool.map(lambda sub: render(sub, "journey", "svg"), subs))
+    figures: list[tuple[tuple[Image, ...], tuple[str, ...]]] = []
+    for sub, svg in zip(subs, drawn):
+        titles = tuple(stage.title for stage in service.stages if any(s.stage == stage.id for s in sub.steps))
+        figures += [(images, titles)
+                    for images in _journey_pictures(svg, geometry(svg), page, _room(page, legend, not figures))]
+    return [Tile(images, titles, (), number, len(figures)) for number, (images, titles) in enumerate(figures, 1)]
 
 
-def _parts(service: Service, view: str, page: Paper, whole: bytes,
-           geo: Geometry) -> list[tuple[bytes, Geometry, list[Chunk]]]:
-    """The pictures to place: the whole one when it fits the width, else one per group of stages (or steps)."""
-    floor = MIN_TEXT_PT / geo.smallest_font
-    if geo.width * floor <= page.content_width + 0.5:
-        return [(whole, geo, [(stage, False) for stage in service.stages])]
-    pitch, fixed = geo.pitch_and_fixed()
-    per_part = max(1, int((page.content_width / floor - fixed) // pitch))
-    while True:
-        parts = []
-        for chunks in _chunks(service, per_part):
-            svg = render(_sub_service(service, chunks), view, "svg")
-            part_geo = geometry(svg)
-            if part_geo.width * floor > page.content_width + 0.5 and per_part > 1:
-                break           # wider than estimated: pack again, one column fewer
-            parts.append((svg, part_geo, chunks))
-        else:
-            return parts
-        per_part -= 1
-
-
-def section(service: Service, view: str, page: Paper) -> Section:
-    """`view` of `service` laid out on `page`: its legend and its figures, in order."""
-    whole = render(service, view, "svg")
-    geo = geometry(whole)
-    legend = _legend(service, view, page, MIN_TEXT_PT / geo.smallest_font)
-    figures: list[tuple[tuple[Image, ...], list[str]]] = []
-    for svg, part_geo, chunks in _parts(service, view, page, whole, geo):
-        room = page.figure_height - (legend.height + LEGEND_GAP if legend and not figures else 0)
-        figures += [(images, [stage.title for stage, _ in chunks])
-                    for images in _tiles_of(svg, part_geo, _scale(part_geo, page, room), room)]
-    return Section(legend, tuple(Tile(images, tuple(titles), number, len(figures))
-                                 for number, (images, titles) in enumerate(figures, start=1)))
+def section(service: Service, view: str, page: Paper, first_page: int = 2) -> Section:
+    """`view` of `service` laid out on `page`, its first figure on page `first_page`: legend and figures in order."""
+    legend = _legend(service, view, page, MIN_SCALE)
+    tiles = (_blueprint_tiles(service, page, legend, first_page) if view == "blueprint"
+             else _journey_tiles(service, page, legend))
+    return Section(legend, tuple(tiles))
