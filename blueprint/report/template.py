@@ -26,12 +26,12 @@ class Chart:
     height: str
 
 
-def _asset(name: str) -> str:
+def asset(name: str) -> str:
     return files("blueprint.templates").joinpath(name).read_text(encoding="utf-8")
 
 
 @lru_cache(maxsize=1)
-def _environment() -> Environment:
+def environment() -> Environment:
     return Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                        keep_trailing_newline=True)
 
@@ -45,10 +45,10 @@ def _chart(svg: str) -> Chart:
 
 def render_html(context: Context, sections: dict[str, Section], page: Paper) -> str:
     t = partial(label, context.lang)
-    template = _environment().from_string(_asset("report.html.j2"))
+    template = environment().from_string(asset("report.html.j2"))
     return template.render(
         c=context, t=t, signed=humanize.score, risk_colour=risk_colour,
-        css=Markup(_asset("report.css")),      # our own packaged stylesheet, not user text
+        css=Markup(asset("report.css")),      # our own packaged stylesheet, not user text
         page_size=page.css_size,
         diagrams=[(view, heading, sections[view]) for view, heading in DIAGRAMS],
         matrix=_chart(risk_matrix(context.fails, t("report.severity"), t("report.likelihood"))),
