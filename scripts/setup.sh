@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 
 # gcc and libyaml-dev build the loader's C composer (blueprint/_compose.c); without them it composes in Python, slower
 packages=(graphviz fonts-noto-cjk fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-          poppler-utils gcc libc6-dev libyaml-dev)
+          poppler-utils gcc libc6-dev libyaml-dev chromium)   # chromium: the browser tests (Playwright drives it)
 python3 -c "import ensurepip, venv" 2>/dev/null || packages+=(python3-venv)
 python3 -c "import os, sysconfig; assert os.path.exists(sysconfig.get_paths()['include'] + '/Python.h')" \
   2>/dev/null || packages+=(python3-dev)

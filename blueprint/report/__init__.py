@@ -12,7 +12,7 @@ from ..metrics import measure
 from ..model import Service
 from ..rules import flags
 from .context import build_context
-from .diagrams import Section, section
+from .diagrams import Section, inline_section, section
 from .paper import PAPERS, page_for
 from .template import DIAGRAMS, render_html
 
@@ -69,8 +69,9 @@ def report(source: Document | Service, fmt: str = "pdf", paper_name: str = "a4",
         loading = pool.submit(preload) if fmt == "pdf" else None
         sections: dict[str, Section] = {}
         for view, _ in DIAGRAMS:
-            sections[view] = section(service, view, page, 2 + sum(len(s.tiles) for s in sections.values()))
-        html = render_html(context, sections, page)
+            sections[view] = (inline_section(service, view) if fmt == "html" else
+                              section(service, view, page, 2 + sum(len(s.tiles) for s in sections.values())))
+        html = render_html(context, sections, page, fmt == "pdf")
         if loading is not None:
             loading.result()
     return html.encode("utf-8") if fmt == "html" else html_to_pdf(html)

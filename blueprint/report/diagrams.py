@@ -8,6 +8,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from markupsafe import Markup
+
 from ..graphviz import run_dot
 from ..i18n import label
 from ..model import Service
@@ -60,10 +62,19 @@ class Tile:
 
 @dataclass(frozen=True)
 class Section:
-    """A diagram on paper: its legend (once, above the first figure) and its figures, one page each."""
+    """A diagram on paper: its legend (once, above the first figure) and its figures, one page each; or, for the
+    HTML report, the whole diagram as inline SVG."""
 
     legend: Image | None
     tiles: tuple[Tile, ...]
+    inline: Markup | None = None
+
+
+def inline_section(service: Service, view: str) -> Section:
+    """The whole `view` as SVG markup for inside HTML: Graphviz escaped every user text in it; the XML
+    prolog and doctype are dropped."""
+    svg = render(service, view, "svg").decode("utf-8")
+    return Section(None, (), Markup(svg[svg.index("<svg"):]))
 
 
 def _image(svg: bytes, width: float, height: float, scale: float) -> Image:

@@ -43,13 +43,15 @@ def _chart(svg: str) -> Chart:
     return Chart("data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii"), width, height)
 
 
-def render_html(context: Context, sections: dict[str, Section], page: Paper) -> str:
+def render_html(context: Context, sections: dict[str, Section], page: Paper, pdf: bool = True) -> str:
+    """The report's HTML: for WeasyPrint when `pdf`, else the scrolling page with its script."""
     t = partial(label, context.lang)
     template = environment().from_string(asset("report.html.j2"))
     return template.render(
         c=context, t=t, signed=humanize.score, risk_colour=risk_colour,
         css=Markup(asset("report.css")),      # our own packaged stylesheet, not user text
-        page_size=page.css_size,
+        script=Markup(asset("panzoom.js")),   # our own packaged script: pan, zoom, finding links
+        page_size=page.css_size, pdf=pdf,
         diagrams=[(view, heading, sections[view]) for view, heading in DIAGRAMS],
         matrix=_chart(risk_matrix(context.fails, t("report.severity"), t("report.likelihood"))),
         unscored=[fail for fail in context.fails if fail.risk is None],
