@@ -8,7 +8,7 @@ from ..i18n import label
 from ..model import FlowKind, FlowOrigin, LaneKind, Service
 from . import text
 from .dot import Canvas, Html, attributes, line_height, stack, text_lines
-from .grid import BOX_W, COL_W, GAP, MARGIN, PAD_BOTTOM, TITLE_W, Grid, layout
+from .grid import BOX_W, COL_W, EDGE, GAP, MARGIN, PAD_BOTTOM, TITLE_W, Grid, layout
 from .route import Route, routes
 from .window import Connector
 from .legend import draw_legend, legend_items, legend_size, marker
@@ -16,7 +16,7 @@ from .theme import (FAIL, FLOW_COLOR, FLOW_STYLE, FONT_SIZE, HEADING_SIZE, INK, 
                     LINE_COLOR, LINE_STYLE, MUTED, PAIN, SMALL_SIZE, STAGE_FILL, STEP_FILL, WAIT, WAIT_OVER)
 
 ARROW = 7.0
-CONNECTOR_W = 92.0          # room beside the columns for a window's off-page connectors
+CONNECTOR_W = 62.0          # room beside the lane titles for a window's off-page connectors (instead of EDGE)
 GRAPH = {"layout": "nop2", "outputorder": "edgesfirst", "bgcolor": "#FFFFFF"}
 
 
@@ -24,7 +24,8 @@ def blueprint_dot(service: Service, connectors: Sequence[Connector] = (), legend
     """The blueprint of `service` as DOT text that plain `dot` renders unchanged; `connectors` are off-page
     connectors (a window's flows that leave it), drawn at its edges; the legend below unless not `legend`."""
     sides = {connector.side for connector in connectors}
-    grid = layout(service, CONNECTOR_W if "left" in sides else 0.0, CONNECTOR_W if "right" in sides else 0.0)
+    extra = CONNECTOR_W - EDGE
+    grid = layout(service, extra if "left" in sides else 0.0, extra if "right" in sides else 0.0)
     keys = legend_items(service, "blueprint") if legend else ()
     legend_w, legend_h = legend_size(keys, service.lang, max(grid.width, 560.0) - 2 * MARGIN)
     width = max(grid.width, legend_w + 2 * MARGIN)
@@ -198,7 +199,7 @@ def _connectors(canvas: Canvas, grid: Grid, names: dict[tuple[str, str], str],
     for group in by_place.values():
         sideways = group[0].side in ("left", "right")
         wrapped = [text.wrap(c.text, (CONNECTOR_W - 10) if sideways else BOX_W - 30, SMALL_SIZE,
-                             max_lines=3 if sideways else 2) for c in group]
+                             max_lines=6 if sideways else 2) for c in group]
         sizes = [_label_size(lines) for lines in wrapped]
         if sideways:
             top, bottom = grid.bands[group[0].lane]

@@ -148,7 +148,7 @@ def _windows(service: Service, page: Paper, legend: Image | None) -> list[Window
     widest = page.content_width / MIN_SCALE
 
     def fits(length: int, left: bool, right: bool) -> bool:
-        return fixed + length * bp_grid.COL_W + CONNECTOR_W * (left + right) <= widest
+        return fixed + length * bp_grid.COL_W + (CONNECTOR_W - bp_grid.EDGE) * (left + right) <= widest
 
     at_line = [any(line.below == lane for line in service.lines) for lane in lanes]
     windows = []
@@ -173,7 +173,8 @@ def _blueprint_tiles(service: Service, page: Paper, legend: Image | None, first_
 
     def words(exit: Exit) -> str:
         where = label(service.lang, "report.page_ref").format(page_of(exit.other.step, exit.other.lane))
-        return (f"{ARROWS[exit.side, exit.outgoing]} {where} · {service.step(exit.other.step).title} · "
+        named = f"{exit.flow.label}: " if exit.flow.label else ""
+        return (f"{named}{ARROWS[exit.side, exit.outgoing]} {where} · {service.step(exit.other.step).title} · "
                 f"{lanes[exit.other.lane].title}")
 
     with ThreadPoolExecutor(max_workers=2) as pool:
