@@ -127,28 +127,44 @@ def _actions(canvas: Canvas, service: Service, grid: Grid) -> dict[tuple[str, st
 
 
 def _flows(canvas: Canvas, service: Service, grid: Grid, names: dict[tuple[str, str], str]) -> None:
-    placed: list[tuple[float, float, float, float]] = []
     presets = {(kind, origin): attributes({
         "style": FLOW_STYLE[kind.value], "color": FLOW_COLOR[kind.value], "penwidth": 1.2, "arrowsize": 0.7,
         "class": f"flow {kind.value} {origin.value}"}) for kind in FlowKind for origin in FlowOrigin}
-    for route in routes(service, grid):
+    drawn = routes(service, grid)
+    # what a label may not cover: boxes, the three lines, every flow's pieces (a label may sit on its own)
+    placed: list[Rect] = [(box.x, box.y, box.w + 2, box.h + 2) for box in grid.boxes.values()]
+    placed += [(canvas.width / 2, grid.bands[line.below][0], canvas.width, 3.0) for line in service.lines]
+    pieces = {route.index: [_piece(a, b) for a, b in zip(route.points, route.points[1:])] for route in drawn}
+    for route in drawn:
         flow = route.flow
         ident = f"flow.{route.index}"
         canvas.polyline(names[flow.source.step, flow.source.lane], names[flow.target.step, flow.target.lane],
                         route.points, ARROW, presets[flow.kind, flow.origin], id=ident)
-        if flow.label:
-            _flow_label(canvas, grid, route, ident, flow.label, FLOW_COLOR[flow.kind.value], placed)
+    for route in drawn:
+        if route.flow.label:
+            others = [piece for index, own in pieces.items() if index != route.index for piece in own]
+            _flow_label(canvas, grid, route, f"flow.{route.index}", route.flow.label,
+                        FLOW_COLOR[route.flow.kind.value], placed, others)
 
 
-def _free(x: float, y: float, w: float, h: float, placed: list[tuple[float, float, float, float]]) -> bool:
+Rect = tuple[float, float, float, float]      # centre x, centre y, width, height
+
+
+def _piece(a: tuple[float, float], b: tuple[float, float]) -> Rect:
+    """A straight piece of a route as a thin rectangle."""
+    return ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2, abs(b[0] - a[0]) + 1.5, abs(b[1] - a[1]) + 1.5)
+
+
+def _free(x: float, y: float, w: float, h: float, placed: list[Rect]) -> bool:
     return all(abs(x - px) * 2 >= w + pw + 2 or abs(y - py) * 2 >= h + ph + 1 for px, py, pw, ph in placed)
 
 
 def _flow_label(canvas: Canvas, grid: Grid, route: Route, ident: str, caption: str, color: str,
-                placed: list[tuple[float, float, float, float]]) -> None:
+                placed: list[Rect], others: list[Rect]) -> None:
     """The flow's label by its longest piece, in a strip no box uses: centred on a channel piece or a short
     gap, else in the lane's bottom strip; beside a vertical piece, just off a lane boundary (never on a line).
-    A label that would cover one placed before moves on to the next free spot."""
+    A label that would cover a box, a line, a label placed before or another flow's piece moves on to the next
+    free spot along its own route; with none free, the least covered one."""
     (ax, ay), (bx, by) = max(zip(route.points, route.points[1:]),
                              key=lambda pair: abs(pair[1][0] - pair[0][0]) + abs(pair[1][1] - pair[0][1]))
     bands = sorted(grid.bands.values())
@@ -174,10 +190,37 @@ def _flow_label(canvas: Canvas, grid: Grid, route: Route, ident: str, caption: s
         middle = (low + high) / 2
         fitting = sorted((y for y in ys if low + h / 2 <= y <= high - h / 2), key=lambda y: abs(y - middle))
         spots = [(x, y) for y in fitting] or [(x, middle)]
-    x, y = next((spot for spot in spots if _free(*spot, w, h, placed)), spots[0])
+    spots += _along(route, w, h)
+    x, y = next((spot for spot in spots if _free(*spot, w, h, placed + others)), None) or \
+        min(spots, key=lambda spot: _covered(*spot, w, h, placed + others))
     placed.append((x, y, w, h))
     canvas.node(x, y, w, h, id=f"{ident}.label", shape="box", style="filled", color="#FFFFFF00",
                 fillcolor="#FFFFFFDD", label=Html(text_lines(lines, SMALL_SIZE, color)))
+
+
+def _along(route: Route, w: float, h: float) -> list[tuple[float, float]]:
+    """Spots beside every piece of the route, near its middle first: above or below a level piece, left or right
+    of an upright one."""
+    spots = []
+    for (ax, ay), (bx, by) in zip(route.points, route.points[1:]):
+        for t in (0.5, 0.3, 0.7, 0.15, 0.85):
+            x, y = ax + (bx - ax) * t, ay + (by - ay) * t
+            if abs(bx - ax) >= abs(by - ay):
+                spots += [(x, y - h / 2 - 2), (x, y + h / 2 + 2)]
+            else:
+                spots += [(x + w / 2 + 3, y), (x - w / 2 - 3, y)]
+    return spots
+
+
+def _covered(x: float, y: float, w: float, h: float, placed: list[Rect]) -> float:
+    """How much of the label's area the rectangles `placed` cover."""
+    total = 0.0
+    for px, py, pw, ph in placed:
+        dx = (w + pw) / 2 - abs(x - px)
+        dy = (h + ph) / 2 - abs(y - py)
+        if dx > 0 and dy > 0:
+            total += min(dx, w, pw) * min(dy, h, ph)
+    return total
 
 
 def _label_size(lines: list[str]) -> tuple[float, float]:
