@@ -60,15 +60,19 @@ def test_step_runs_fewest_and_even() -> None:
 
 
 def test_lane_groups_at_least_four_and_at_the_lines() -> None:
-    bands = [100.0] * 10
+    def height(start: int, stop: int) -> float:         # 10 lanes of 100 under a 50 heading
+        return 50 + 100 * (stop - start)
+
     at_line = [False, False, True, False, False, True, False, False, True, False]
-    assert lane_groups(bands, 50, at_line, 2000) == [range(0, 10)]
-    # 10 lanes of 100 under a 50 heading, 600 per page: two groups; a cut at lane 5 is on a line and even
-    assert lane_groups(bands, 50, at_line, 600) == [range(0, 5), range(5, 10)]
-    # 460 holds four lanes: groups of 4 at least, 10 = 4 + 6 does not fit, so three groups can not all be 4+:
-    # the planner gives up on the minimum only when it must
-    groups = lane_groups(bands, 50, at_line, 460)
-    assert all(50 + 100 * len(group) <= 460 for group in groups) and sum(map(len, groups)) == 10
+    assert lane_groups(10, height, at_line, 2000) == [range(0, 10)]
+    # 600 per page: two groups of five; the cut at lane 5 is on a line
+    assert lane_groups(10, height, at_line, 600) == [range(0, 5), range(5, 10)]
+    # 800: still two groups; of 4+6, 5+5 and 6+4 only 5+5 cuts at a line
+    assert lane_groups(10, height, at_line, 800) == [range(0, 5), range(5, 10)]
+    # 460 holds four lanes: three groups of at least four do not make ten, so groups of three are allowed
+    groups = lane_groups(10, height, at_line, 460)
+    assert len(groups) == 3 and all(height(g.start, g.stop) <= 460 for g in groups)
+    assert sum(map(len, groups)) == 10 and min(map(len, groups)) == 3
 
 
 # -- the renderer's windows
@@ -116,26 +120,30 @@ def test_connectors_name_the_page_of_the_other_end(hotel_pdf: Path) -> None:
     service = check_file(SAMPLES / "hotel-stay.yaml").service
     assert service is not None
     pages = pages_text(hotel_pdf)
-    titles = {step.title for step in service.steps}
+    titles = {step.title for step in service.steps} | {lane.title for lane in service.lanes}   # up, down: the lane
     references = 0
     for page in pages:
         for number, word in re.findall(r"[→←↑↓] p\. (\d+) [·•] (\S+)", page):
-            target = pages[int(number) - 1]        # the connector wraps: its step title's first word is enough
+            target = pages[int(number) - 1]        # the connector wraps: its title's first word is enough
             assert "Service blueprint" in target
+            assert "…" not in word
             assert any(title.split()[0] == word and title in target for title in titles), (number, word)
             references += 1
     assert references >= 10
 
 
-def test_small_service_blueprint_on_one_page(tmp_path: Path) -> None:
-    source = tmp_path / "six.yaml"
+@pytest.mark.parametrize("steps", [4, 8])
+def test_small_service_blueprint_on_one_page(tmp_path: Path, steps: int) -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
     from generate import service_yaml
 
-    source.write_text(service_yaml(4), encoding="utf-8")
+    source = tmp_path / f"s{steps}.yaml"
+    source.write_text(service_yaml(steps), encoding="utf-8")
     pdf = make_report(tmp_path, source)
     pages = pages_text(pdf)
-    assert sum(page.startswith("Service blueprint") or " Service blueprint " in page[:200] for page in pages) == 1
+    blueprint = [page for page in pages[1:] if "Service blueprint" in page[:200]]
+    assert len(blueprint) == 1
+    assert all(f"Customer does thing {n}" in blueprint[0] for n in range(steps))
     assert len(pages) <= 7
 
 

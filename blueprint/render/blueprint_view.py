@@ -1,6 +1,7 @@
 """The service blueprint as pinned DOT: lane bands, the three lines, headings, actions, markers, flows."""
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from .. import humanize
@@ -8,7 +9,7 @@ from ..i18n import label
 from ..model import FlowKind, FlowOrigin, LaneKind, Service
 from . import text
 from .dot import Canvas, Html, attributes, line_height, stack, text_lines
-from .grid import BOX_W, COL_W, EDGE, GAP, MARGIN, PAD_BOTTOM, TITLE_W, Grid, layout
+from .grid import GAP, MARGIN, SCREEN, Grid, Spacing, layout
 from .route import Route, routes
 from .window import Connector
 from .legend import draw_legend, legend_items, legend_size, marker
@@ -17,15 +18,20 @@ from .theme import (FAIL, FLOW_COLOR, FLOW_STYLE, FONT_SIZE, HEADING_SIZE, INK, 
 
 ARROW = 7.0
 CONNECTOR_W = 62.0          # room beside the lane titles for a window's off-page connectors (instead of EDGE)
+CONNECTOR_ROW = 40.0        # height of an up or down connector's tag (three lines) and its gap
 GRAPH = {"layout": "nop2", "outputorder": "edgesfirst", "bgcolor": "#FFFFFF"}
 
 
-def blueprint_dot(service: Service, connectors: Sequence[Connector] = (), legend: bool = True) -> str:
-    """The blueprint of `service` as DOT text that plain `dot` renders unchanged; `connectors` are off-page
-    connectors (a window's flows that leave it), drawn at its edges; the legend below unless not `legend`."""
+def blueprint_dot(service: Service, connectors: Sequence[Connector] = (), legend: bool = True,
+                  spacing: Spacing = SCREEN) -> str:
+    """The blueprint of `service` as DOT text that plain `dot` renders unchanged, laid out with `spacing`;
+    `connectors` are off-page connectors (a window's flows that leave it), drawn at its edges; the legend
+    below unless not `legend`."""
     sides = {connector.side for connector in connectors}
-    extra = CONNECTOR_W - EDGE
-    grid = layout(service, extra if "left" in sides else 0.0, extra if "right" in sides else 0.0)
+    extra = CONNECTOR_W - spacing.edge
+    above, below = connector_rows([(connector.step, connector.side) for connector in connectors])
+    grid = layout(service, extra if "left" in sides else 0.0, extra if "right" in sides else 0.0, spacing,
+                  above, below)
     keys = legend_items(service, "blueprint") if legend else ()
     legend_w, legend_h = legend_size(keys, service.lang, max(grid.width, 560.0) - 2 * MARGIN)
     width = max(grid.width, legend_w + 2 * MARGIN)
@@ -43,12 +49,13 @@ def blueprint_dot(service: Service, connectors: Sequence[Connector] = (), legend
 
 
 def _lanes(canvas: Canvas, service: Service, grid: Grid) -> None:
-    head_x = MARGIN + TITLE_W
+    title_w = grid.spacing.title_w
+    head_x = MARGIN + title_w
     for lane in service.lanes:
         top, bottom = grid.bands[lane.id]
         canvas.band(f"lane.{lane.id}", 0, top, canvas.width, bottom, style="filled",
                     fillcolor=LANE_FILL[lane.kind], color="#FFFFFF", penwidth=1.5, **{"class": f"lane {lane.kind}"})
-        lines = text.wrap(lane.title, TITLE_W - 16, FONT_SIZE, bold=True, max_lines=4)
+        lines = text.wrap(lane.title, title_w - 16, FONT_SIZE, bold=True, max_lines=4)
         canvas.band(f"lanetitle.{lane.id}", 0, top, head_x, bottom, style="filled", fillcolor=LANE_HEAD[lane.kind],
                     color="#FFFFFF", penwidth=1.5, label=Html(text_lines(lines, FONT_SIZE, LANE_INK[lane.kind], True)),
                     lp=(head_x / 2 + MARGIN / 2, (top + bottom) / 2))
@@ -57,21 +64,22 @@ def _lanes(canvas: Canvas, service: Service, grid: Grid) -> None:
         name = line.name.value
         canvas.rule((0, y), (canvas.width, y), id=f"line.{name}", style=LINE_STYLE[name], color=LINE_COLOR,
                     penwidth=1.6, **{"class": f"line {name}"})
-        caption = text.wrap(label(service.lang, f"line.{name}"), TITLE_W - 12, SMALL_SIZE, max_lines=2)
+        caption = text.wrap(label(service.lang, f"line.{name}"), title_w - 12, SMALL_SIZE, max_lines=2)
         w = max(text.width(part, SMALL_SIZE) for part in caption) + 10
         canvas.node(head_x / 2 + MARGIN / 2, y, w, 4 + line_height(SMALL_SIZE) * len(caption), id=f"line.{name}.label", shape="box",
                     style="rounded,filled", fillcolor="#FFFFFF", color=LINE_COLOR, penwidth=0.8,
                     label=Html(text_lines(caption, SMALL_SIZE, LINE_COLOR)))
     first, last = grid.bands[service.lanes[0].id][0], grid.bands[service.lanes[-1].id][1]
     for stage in service.stages[1:]:
-        x = grid.columns[stage.steps[0].id] - COL_W / 2
+        x = grid.column_span([stage.steps[0].id])[0]
         canvas.rule((x, first), (x, last), style="dashed", color="#B0BEC5", penwidth=0.8)
 
 
 def _headings(canvas: Canvas, service: Service, grid: Grid) -> None:
     top, bottom = grid.stage_row
-    lines = text.wrap(service.title, TITLE_W - 8, HEADING_SIZE, bold=True, max_lines=3)
-    canvas.node(MARGIN + TITLE_W / 2, (top + grid.step_row[1]) / 2, TITLE_W - 4, grid.step_row[1] - top,
+    title_w = grid.spacing.title_w
+    lines = text.wrap(service.title, title_w - 8, HEADING_SIZE, bold=True, max_lines=3)
+    canvas.node(MARGIN + title_w / 2, (top + grid.step_row[1]) / 2, title_w - 4, grid.step_row[1] - top,
                 id="title", shape="plaintext", label=Html(text_lines(lines, HEADING_SIZE, INK, bold=True)))
     for stage in service.stages:
         left, right = grid.column_span([step.id for step in stage.steps])
@@ -80,7 +88,8 @@ def _headings(canvas: Canvas, service: Service, grid: Grid) -> None:
                     color=STAGE_FILL, label=Html(text_lines(grid.stage_lines[stage.id], HEADING_SIZE, "#FFFFFF", True)))
     top, bottom = grid.step_row
     for step in service.steps:
-        canvas.node(grid.columns[step.id], (top + bottom) / 2, COL_W - 2 * GAP, bottom - top, id=f"step.{step.id}",
+        canvas.node(grid.columns[step.id], (top + bottom) / 2, grid.spacing.col_w - 2 * GAP, bottom - top,
+                    id=f"step.{step.id}",
                     shape="box", style="rounded,filled", fillcolor=STEP_FILL, color="#CFD8DC",
                     label=Html(text_lines(grid.step_lines[step.id], FONT_SIZE, INK, True)))
     if grid.marker_row is None:
@@ -173,13 +182,14 @@ def _flow_label(canvas: Canvas, grid: Grid, route: Route, ident: str, caption: s
         w, h = _label_size(lines)
         y = ay
         band = next(((top, bottom) for top, bottom in bands if top <= y <= bottom), (y, y))
-        if y < band[1] - PAD_BOTTOM and w > abs(bx - ax) - 8:
-            y = band[1] - PAD_BOTTOM / 2
+        pad_bottom = grid.spacing.pad_bottom
+        if y < band[1] - pad_bottom and w > abs(bx - ax) - 8:
+            y = band[1] - pad_bottom / 2
         middle = (ax + bx) / 2
         step = w + 4 if bx > ax else -(w + 4)
         spots = [(middle + k * step, y) for k in range(4)]
     else:
-        in_column = abs(ax - grid.columns.get(route.flow.source.step, -1.0)) < BOX_W / 2
+        in_column = abs(ax - grid.columns.get(route.flow.source.step, -1.0)) < grid.spacing.box_w / 2
         lines = text.wrap(caption, 90.0 if in_column else 120.0, SMALL_SIZE, max_lines=2 if in_column else 1)
         w, h = _label_size(lines)
         low, high = sorted((ay, by))
@@ -227,53 +237,64 @@ def _label_size(lines: list[str]) -> tuple[float, float]:
     return max(text.width(line, SMALL_SIZE) for line in lines) + 6, len(lines) * line_height(SMALL_SIZE) + 3
 
 
+def connector_rows(ends: Sequence[tuple[str, str]]) -> tuple[float, float]:
+    """Heights of the rows above the first lane and below the last that hold the tags of the up and down
+    connectors, for their (step, side) pairs: one CONNECTOR_ROW per tag in the busiest column."""
+    def most(side: str) -> float:
+        counts = Counter(step for step, at in ends if at == side)
+        return max(counts.values(), default=0) * CONNECTOR_ROW
+    return most("up"), most("down")
+
+
 def _connectors(canvas: Canvas, grid: Grid, names: dict[tuple[str, str], str],
                 connectors: Sequence[Connector]) -> None:
-    """Each connector as a short arrow from (or to) its box to the window's edge and its words at the edge:
-    sideways ones stacked in the room beside the columns, level with their box; up and down ones beside
-    the box, in the strip above or below it."""
-    edge_left = MARGIN + TITLE_W
+    """Each connector as a dashed arrow from (or to) its box to the window's edge and its words at the edge:
+    sideways ones in the room beside the columns, level with their box; up and down ones through the gutter
+    right of their column to a row above the first lane or below the last, under their column."""
+    spacing = grid.spacing
+    edge_left = MARGIN + spacing.title_w
     edge_right = canvas.width - MARGIN
-    by_place: dict[tuple[str, str, str], list[Connector]] = {}
-    for connector in connectors:
-        key = (connector.lane if connector.side in ("left", "right") else connector.step, connector.lane,
-               connector.side)
-        by_place.setdefault(key, []).append(connector)
-    for group in by_place.values():
-        sideways = group[0].side in ("left", "right")
-        wrapped = [text.wrap(c.text, (CONNECTOR_W - 10) if sideways else BOX_W - 30, SMALL_SIZE,
-                             max_lines=6 if sideways else 2) for c in group]
-        sizes = [_label_size(lines) for lines in wrapped]
-        if sideways:
-            top, bottom = grid.bands[group[0].lane]
-            total = sum(h for _, h in sizes) + 2 * (len(group) - 1)
-            y = (top + bottom) / 2 - total / 2
+    lanes = sorted(grid.bands.values())
+    first_top, last_bottom = lanes[0][0], lanes[-1][1]
+    placed: Counter[tuple[str, str]] = Counter()
+    for index, connector in enumerate(connectors):
+        box = grid.boxes[connector.step, connector.lane]
+        ident = f"exit.{connector.step}.{connector.lane}.{connector.side}.{index}"
+        name = names[connector.step, connector.lane]
+        if connector.side in ("left", "right"):
+            continue
+        lines = text.wrap(connector.text, spacing.col_w - 16, SMALL_SIZE, max_lines=3)
+        w, h = _label_size(lines)
+        k = placed[connector.step, connector.side]
+        placed[connector.step, connector.side] += 1
+        up = connector.side == "up"
+        y = first_top - CONNECTOR_ROW * (k + 0.5) if up else last_bottom + CONNECTOR_ROW * (k + 0.5)
+        x = box.x
+        tag = _connector_tag(canvas, x, y, w, h, lines, ident)
+        gutter = box.x + spacing.col_w / 2 + 2 + 3 * k
+        port = max(box.top + 4, min(box.bottom - 4, box.y + (4 * k if up else -4 * k)))
+        points = [(box.right, port), (gutter, port), (gutter, y), (x + w / 2, y)]
+        _connector_line(canvas, name, tag, points, connector.outgoing)
+    for lane in {c.lane for c in connectors if c.side in ("left", "right")}:
+        for side in ("left", "right"):
+            group = [c for c in connectors if c.lane == lane and c.side == side]
+            wrapped = [text.wrap(c.text, CONNECTOR_W - 10, SMALL_SIZE, max_lines=6) for c in group]
+            sizes = [_label_size(lines) for lines in wrapped]
+            top, bottom = grid.bands[lane]
+            y = (top + bottom) / 2 - (sum(h for _, h in sizes) + 2 * (len(group) - 1)) / 2
+            left = side == "left"
             for index, (connector, lines, (w, h)) in enumerate(zip(group, wrapped, sizes)):
                 box = grid.boxes[connector.step, connector.lane]
                 mid = y + h / 2
                 y += h + 2
-                left = connector.side == "left"
                 x = edge_left + 2 + w / 2 if left else edge_right - 2 - w / 2
-                tag = _connector_tag(canvas, x, mid, w, h, lines,
-                                     f"exit.{connector.step}.{connector.lane}.{connector.side}.{index}")
+                tag = _connector_tag(canvas, x, mid, w, h, lines, f"exit.{connector.step}.{lane}.{side}.{index}")
                 port = max(box.top + 4, min(box.bottom - 4, mid))
                 side_x = box.left if left else box.right
                 tag_x = x + w / 2 if left else x - w / 2
                 bend = (side_x + tag_x) / 2
                 points = [(side_x, port), (bend, port), (bend, mid), (tag_x, mid)]
-                _connector_line(canvas, names[connector.step, connector.lane], tag, points, connector.outgoing)
-        else:
-            box = grid.boxes[group[0].step, group[0].lane]
-            band_top, band_bottom = grid.bands[group[0].lane]
-            up = group[0].side == "up"
-            x = box.left + 8
-            for index, (connector, lines, (w, h)) in enumerate(zip(group, wrapped, sizes)):
-                tag_y = (band_top + box.top) / 2 if up else (box.bottom + band_bottom) / 2
-                tag = _connector_tag(canvas, x + 3 + w / 2, tag_y, w, h, lines,
-                                     f"exit.{connector.step}.{connector.lane}.{connector.side}.{index}")
-                points = [(x, box.top if up else box.bottom), (x, band_top + 1 if up else band_bottom - 1)]
-                _connector_line(canvas, names[connector.step, connector.lane], tag, points, connector.outgoing)
-                x += w + 10
+                _connector_line(canvas, names[connector.step, lane], tag, points, connector.outgoing)
 
 
 def _connector_tag(canvas: Canvas, x: float, y: float, w: float, h: float, lines: list[str], ident: str) -> str:

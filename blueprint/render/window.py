@@ -9,6 +9,7 @@ from typing import NamedTuple
 from ..graphviz import run_dot
 from ..i18n import label
 from ..model import Endpoint, Flow, Service
+from .grid import PRINT, Spacing
 
 SIDES = ("left", "right", "up", "down")
 
@@ -83,13 +84,14 @@ def exits(service: Service, window: Window) -> list[Exit]:
     return out
 
 
-def render_window(service: Service, window: Window, words: Callable[[Exit], str],
-                  fmt: str = "svg") -> bytes:
-    """The blueprint of `window` as `fmt` bytes; each exit drawn as a connector saying `words(exit)`."""
+def render_window(service: Service, window: Window, words: Callable[[Exit], str], fmt: str = "svg",
+                  spacing: Spacing = PRINT) -> bytes:
+    """The blueprint of `window` as `fmt` bytes, laid out with `spacing` (paper's, by default); each exit drawn
+    as a connector saying `words(exit)`."""
     from . import tidy_svg
     from .blueprint_view import blueprint_dot
 
     connectors: Sequence[Connector] = [Connector(e.inside.step, e.inside.lane, e.side, e.outgoing, words(e))
                                        for e in exits(service, window)]
-    data = run_dot(blueprint_dot(window_service(service, window), connectors, legend=False), fmt)
+    data = run_dot(blueprint_dot(window_service(service, window), connectors, False, spacing), fmt)
     return tidy_svg(data) if fmt == "svg" else data

@@ -14,18 +14,17 @@ from ..graphviz import run_dot
 from ..i18n import label
 from ..model import Service
 from ..render import grid as bp_grid, journey_view, legend_items, render
-from ..render.blueprint_view import CONNECTOR_W, GRAPH
+from ..render.blueprint_view import CONNECTOR_W, GRAPH, connector_rows
 from ..render.dot import PAD_INCHES, Canvas
 from ..render.legend import draw_legend, legend_size
 from ..render.theme import SMALL_SIZE
-from ..render.window import Exit, Window, render_window, window_service
+from ..render.window import Exit, Window, exits, render_window, window_service
 from .paper import MIN_TEXT_PT, Paper
 from .svgcut import Geometry, crop, geometry
 
 MAX_SCALE = 1.0
 MIN_SCALE = MIN_TEXT_PT / SMALL_SIZE    # the smallest text drawn lands on MIN_TEXT_PT
 PAD = 2 * 72 * PAD_INCHES               # Graphviz's margin, both sides
-LEGEND_GAP = 3.0        # points between the legend and the first figure (report.css agrees)
 BELOW_BANDS = 4.0       # room kept under the last lane (row) when the legend is cut off
 MIN_LANES = 4           # a lane group is never smaller (unless the blueprint has fewer lanes)
 ARROWS = {("right", True): "→", ("right", False): "←", ("left", True): "←", ("left", False): "→",
@@ -62,7 +61,7 @@ class Tile:
 
 @dataclass(frozen=True)
 class Section:
-    """A diagram on paper: its legend (once, above the first figure) and its figures, one page each; or, for the
+    """A diagram on paper: its legend (printed on the cover) and its figures, one page each; or, for the
     HTML report, the whole diagram as inline SVG."""
 
     legend: Image | None
@@ -82,23 +81,27 @@ def _image(svg: bytes, width: float, height: float, scale: float) -> Image:
     return Image(src, math.ceil(width * scale * 100) / 100, math.ceil(height * scale * 100) / 100)
 
 
+def even_runs(count: int, parts: int) -> list[range]:
+    """Positions 0..count-1 in `parts` runs as even as can be."""
+    bounds = [round(i * count / parts) for i in range(parts + 1)]
+    return [range(a, b) for a, b in zip(bounds, bounds[1:])]
+
+
 def step_runs(count: int, fits: Callable[[int, bool, bool], bool]) -> list[range]:
-    """Step positions 0..count-1 cut into the fewest runs that `fits(length, has_left, has_right)` accepts,
-    as even as can be (a stage may go on in the next run)."""
+    """Step positions 0..count-1 cut into the fewest even runs that `fits(length, has_left, has_right)` accepts
+    (a stage may go on in the next run)."""
     for parts in range(1, count + 1):
-        bounds = [round(i * count / parts) for i in range(parts + 1)]
-        runs = [range(a, b) for a, b in zip(bounds, bounds[1:])]
+        runs = even_runs(count, parts)
         if all(fits(len(run), run.start > 0, run.stop < count) for run in runs):
             return runs
-    return [range(i, i + 1) for i in range(count)]
+    return even_runs(count, count)
 
 
-def lane_groups(bands: list[float], head: float, at_line: list[bool], limit: float) -> list[range]:
-    """Lanes (their heights `bands`) cut into the fewest groups that fit `limit` with the headings (`head`), each of
-    at least MIN_LANES lanes (or all), preferring cuts at the lines (`at_line[i]`: a line runs above lane i), then
-    the lowest tallest group. Fewer lanes per group only when MIN_LANES never fit."""
-    count = len(bands)
-    if head + sum(bands) <= limit or count <= 1:
+def lane_groups(count: int, height: Callable[[int, int], float], at_line: list[bool], limit: float) -> list[range]:
+    """Lanes 0..count-1 cut into the fewest groups whose `height(start, stop)` fits `limit`, each of at least
+    MIN_LANES lanes (or all), preferring cuts at the lines (`at_line[i]`: a line runs above lane i), then the
+    lowest tallest group. Fewer lanes per group only when MIN_LANES never fit."""
+    if count <= 1 or height(0, count) <= limit:
         return [range(count)]
     for least in range(min(MIN_LANES, count), 0, -1):
         best: list[tuple[int, int, float, tuple[int, ...]] | None] = [None] * (count + 1)
@@ -106,12 +109,15 @@ def lane_groups(bands: list[float], head: float, at_line: list[bool], limit: flo
         for end in range(1, count + 1):
             for start in range(0, end - least + 1):
                 before = best[start]
-                height = head + sum(bands[start:end])
-                if before is None or height > limit:
+                if before is None:
+                    continue
+                tall = height(start, end)
+                if tall > limit:
                     continue
                 off_line = before[1] + (1 if start and not at_line[start] else 0)
-                option = (before[0] + 1, off_line, max(before[2], height), before[3] + (start,))
-                if best[end] is None or option[:3] < best[end][:3]:  # type: ignore[index]
+                option = (before[0] + 1, off_line, max(before[2], tall), before[3] + (start,))
+                known = best[end]
+                if known is None or option[:3] < known[:3]:
                     best[end] = option
         done = best[count]
         if done is not None:
@@ -136,35 +142,51 @@ def _legend(service: Service, view: str, page: Paper, scale: float) -> Image | N
                   max(scale, MIN_TEXT_PT / drawn.smallest_font))
 
 
-def _room(page: Paper, legend: Image | None, first: bool) -> float:
-    return page.figure_height - (legend.height + LEGEND_GAP if legend and first else 0)
+def _windows(service: Service, page: Paper) -> tuple[list[Window], bp_grid.Spacing]:
+    """The blueprint's windows in reading order, step runs left to right, each cut into lane groups top down,
+    and the spacing they are drawn with: of the paper spacings and the even cuts into runs that fit the width,
+    the plan with no group under MIN_LANES lanes (where one exists) and the fewest pages."""
+    plans = [(windows, spacing) for spacing in bp_grid.PAPER_SPACINGS
+             for windows in _plans(service, page, spacing)]
+    least = min(MIN_LANES, len(service.lanes))
+    return min(plans, key=lambda plan: (any(len(w.lanes) < least for w in plan[0]), len(plan[0])))
 
 
-def _windows(service: Service, page: Paper, legend: Image | None) -> list[Window]:
-    """The blueprint's windows in reading order: step runs left to right, each cut into lane groups top down."""
+def _plans(service: Service, page: Paper, spacing: bp_grid.Spacing) -> list[list[Window]]:
+    """The windows for a few even cuts into step runs, from the fewest runs that fit the width."""
     steps = [step.id for step in service.steps]
     lanes = [lane.id for lane in service.lanes]
-    fixed = 2 * bp_grid.MARGIN + bp_grid.TITLE_W + 2 * bp_grid.EDGE + PAD
+    fixed = 2 * bp_grid.MARGIN + spacing.title_w + 2 * spacing.edge + PAD
     widest = page.content_width / MIN_SCALE
+    at_line = [any(line.below == lane for line in service.lines) for lane in lanes]
 
     def fits(length: int, left: bool, right: bool) -> bool:
-        return fixed + length * bp_grid.COL_W + (CONNECTOR_W - bp_grid.EDGE) * (left + right) <= widest
+        return fixed + length * spacing.col_w + (CONNECTOR_W - spacing.edge) * (left + right) <= widest
 
-    at_line = [any(line.below == lane for line in service.lines) for lane in lanes]
-    windows = []
-    for index, run in enumerate(step_runs(len(steps), fits)):
-        shown = tuple(steps[run.start:run.stop])
-        grid = bp_grid.layout(window_service(service, Window(shown, tuple(lanes))))
-        bands = [grid.bands[lane][1] - grid.bands[lane][0] for lane in lanes]
-        head = grid.bands[lanes[0]][0] + bp_grid.MARGIN + PAD
-        limit = _room(page, legend, index == 0) / MIN_SCALE
-        windows += [Window(shown, tuple(lanes[group.start:group.stop]))
-                    for group in lane_groups(bands, head, at_line, limit)]
-    return windows
+    def plan(runs: list[range]) -> list[Window]:
+        windows = []
+        for index, run in enumerate(runs):
+            shown = tuple(steps[run.start:run.stop])
+            grid = bp_grid.layout(window_service(service, Window(shown, tuple(lanes))), spacing=spacing)
+            tops = [grid.bands[lane][0] for lane in lanes] + [grid.bands[lanes[-1]][1]]
+            head = tops[0] + bp_grid.MARGIN + PAD
+
+            def height(start: int, stop: int) -> float:
+                window = Window(shown, tuple(lanes[start:stop]))
+                rows = connector_rows([(e.inside.step, e.side) for e in exits(service, window)])
+                return head + tops[stop] - tops[start] + sum(rows)
+
+            limit = page.figure_height / MIN_SCALE
+            windows += [Window(shown, tuple(lanes[group.start:group.stop]))
+                        for group in lane_groups(len(lanes), height, at_line, limit)]
+        return windows
+
+    fewest = len(step_runs(len(steps), fits))
+    return [plan(even_runs(len(steps), parts)) for parts in range(fewest, min(len(steps), fewest + 3) + 1)]
 
 
-def _blueprint_tiles(service: Service, page: Paper, legend: Image | None, first_page: int) -> list[Tile]:
-    windows = _windows(service, page, legend)
+def _blueprint_tiles(service: Service, page: Paper, first_page: int) -> list[Tile]:
+    windows, spacing = _windows(service, page)
     lanes = {lane.id: lane for lane in service.lanes}
     all_lanes = len(service.lanes)
 
@@ -172,17 +194,18 @@ def _blueprint_tiles(service: Service, page: Paper, legend: Image | None, first_
         return first_page + next(i for i, w in enumerate(windows) if step in w.steps and lane in w.lanes)
 
     def words(exit: Exit) -> str:
+        """"→ p. 7 · Check out · Property system", the step left out when it is the same one."""
         where = label(service.lang, "report.page_ref").format(page_of(exit.other.step, exit.other.lane))
         named = f"{exit.flow.label}: " if exit.flow.label else ""
-        return (f"{named}{ARROWS[exit.side, exit.outgoing]} {where} · {service.step(exit.other.step).title} · "
-                f"{lanes[exit.other.lane].title}")
+        step = "" if exit.other.step == exit.inside.step else f"{service.step(exit.other.step).title} · "
+        return f"{named}{ARROWS[exit.side, exit.outgoing]} {where} · {step}{lanes[exit.other.lane].title}"
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        drawn = list(pool.map(lambda window: render_window(service, window, words), windows))
+        drawn = list(pool.map(lambda window: render_window(service, window, words, "svg", spacing), windows))
     tiles = []
     for number, (window, svg) in enumerate(zip(windows, drawn), start=1):
         geo = geometry(svg)
-        room = _room(page, legend, number == 1)
+        room = page.figure_height
         scale = max(min(MAX_SCALE, page.content_width / geo.width, room / geo.height),
                     MIN_TEXT_PT / geo.smallest_font)
         stages = tuple(dict.fromkeys(service.step(step).stage for step in window.steps))
@@ -232,7 +255,7 @@ def _journey_pictures(svg: bytes, geo: Geometry, page: Paper, room: float) -> li
     return pictures
 
 
-def _journey_tiles(service: Service, page: Paper, legend: Image | None) -> list[Tile]:
+def _journey_tiles(service: Service, page: Paper) -> list[Tile]:
     steps = [step.id for step in service.steps]
     lanes = tuple(lane.id for lane in service.lanes)
     fixed = 2 * journey_view.MARGIN + journey_view.HEAD_W + PAD
@@ -245,13 +268,12 @@ def _journey_tiles(service: Service, page: Paper, legend: Image | None) -> list[
     for sub, svg in zip(subs, drawn):
         titles = tuple(stage.title for stage in service.stages if any(s.stage == stage.id for s in sub.steps))
         figures += [(images, titles)
-                    for images in _journey_pictures(svg, geometry(svg), page, _room(page, legend, not figures))]
+                    for images in _journey_pictures(svg, geometry(svg), page, page.figure_height)]
     return [Tile(images, titles, (), number, len(figures)) for number, (images, titles) in enumerate(figures, 1)]
 
 
 def section(service: Service, view: str, page: Paper, first_page: int = 2) -> Section:
     """`view` of `service` laid out on `page`, its first figure on page `first_page`: legend and figures in order."""
     legend = _legend(service, view, page, MIN_SCALE)
-    tiles = (_blueprint_tiles(service, page, legend, first_page) if view == "blueprint"
-             else _journey_tiles(service, page, legend))
+    tiles = (_blueprint_tiles(service, page, first_page) if view == "blueprint" else _journey_tiles(service, page))
     return Section(legend, tuple(tiles))
