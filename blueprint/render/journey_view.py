@@ -24,12 +24,12 @@ GRAPH = {"layout": "nop2", "outputorder": "edgesfirst", "bgcolor": "#FFFFFF"}
 ROW_FILL = ("#FAFAFA", "#FFFFFF")
 
 
-def _bullets(notes: tuple[str, ...]) -> list[list[str]]:
+def _bullets(notes: tuple[str, ...], text_w: float = TEXT_W) -> list[list[str]]:
     """Each note wrapped; notes past the cell's line budget are dropped, the last kept one ends in an ellipsis."""
     items: list[list[str]] = []
     budget = MAX_CELL_LINES
     for note in notes:
-        wrapped = text.wrap(note, TEXT_W - 10, NOTE_SIZE, max_lines=min(4, budget))
+        wrapped = text.wrap(note, text_w - 10, NOTE_SIZE, max_lines=min(4, budget))
         if budget <= 0:
             items[-1][-1] = items[-1][-1].rstrip(text.ELLIPSIS) + text.ELLIPSIS
             break
@@ -46,17 +46,17 @@ def _bullet_table(items: list[list[str]], ink: str) -> str:
     return f'<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1">{rows}</TABLE>'
 
 
-def _customer_text(service: Service, step: Step) -> list[str]:
+def _customer_text(service: Service, step: Step, text_w: float = TEXT_W) -> list[str]:
     customer = {lane.id for lane in service.lanes if lane.kind is LaneKind.CUSTOMER}
     lines: list[str] = []
     for action in step.actions:
         if action.lane in customer:
-            lines += text.wrap(action.text, TEXT_W, FONT_SIZE, max_lines=MAX_CELL_LINES)
+            lines += text.wrap(action.text, text_w, FONT_SIZE, max_lines=MAX_CELL_LINES)
     return lines[:MAX_CELL_LINES]
 
 
 Lines = list[str] | list[list[str]]
-Cell = Callable[[Canvas, Step, float, float, float, Any], None]
+Cell = Callable[[Canvas, Step, float, float, float, float, Any], None]     # canvas, step, x, y, w, h, lines
 
 
 def _count(lines: Lines) -> int:
@@ -64,69 +64,71 @@ def _count(lines: Lines) -> int:
     return sum(len(item) if isinstance(item, list) else 1 for item in lines)
 
 
-def _rows(service: Service) -> list[tuple[str, dict[str, Lines], Cell | None]]:
+def _rows(service: Service, text_w: float = TEXT_W) -> list[tuple[str, dict[str, Lines], Cell | None]]:
     """The content rows in order: heading key, wrapped lines per step, how to draw a cell."""
     steps = service.steps
     rows: list[tuple[str, dict[str, Lines], Cell | None]] = []
-    touch = {s.id: text.wrap(s.touchpoint.name, TEXT_W, FONT_SIZE, bold=True, max_lines=3)
-             + (text.wrap(s.touchpoint.channel, TEXT_W, SMALL_SIZE, max_lines=1) if s.touchpoint.channel else [])
+    touch = {s.id: text.wrap(s.touchpoint.name, text_w, FONT_SIZE, bold=True, max_lines=3)
+             + (text.wrap(s.touchpoint.channel, text_w, SMALL_SIZE, max_lines=1) if s.touchpoint.channel else [])
              for s in steps if s.touchpoint}
     rows.append(("journey.touchpoint", touch, _touchpoint))
-    rows.append(("journey.action", {s.id: _customer_text(service, s) for s in steps}, _plain("action")))
-    thinks = {s.id: text.wrap(f"“{s.thinks}”", TEXT_W, FONT_SIZE, max_lines=MAX_CELL_LINES)
+    rows.append(("journey.action", {s.id: _customer_text(service, s, text_w) for s in steps}, _plain("action")))
+    thinks = {s.id: text.wrap(f"“{s.thinks}”", text_w, FONT_SIZE, max_lines=MAX_CELL_LINES)
               for s in steps if s.thinks}
     rows.append(("journey.thinks", thinks, _thinks))
     rows.append(("journey.emotion", {}, None))
-    rows.append(("journey.pain", {s.id: _bullets(tuple(n.text for n in s.pains)) for s in steps if s.pains},
+    rows.append(("journey.pain", {s.id: _bullets(tuple(n.text for n in s.pains), text_w) for s in steps if s.pains},
                  _tinted("pain", "#FCE4EC", PAIN)))
     rows.append(("journey.opportunity",
-                 {s.id: _bullets(tuple(n.text for n in s.opportunities)) for s in steps if s.opportunities},
+                 {s.id: _bullets(tuple(n.text for n in s.opportunities), text_w) for s in steps if s.opportunities},
                  _tinted("opportunity", "#E8F5E9", OPPORTUNITY)))
     return [row for row in rows if row[2] is None or any(row[1].values())]
 
 
-def _touchpoint(canvas: Canvas, step: Step, x: float, y: float, h: float, lines: list[str]) -> None:
+def _touchpoint(canvas: Canvas, step: Step, x: float, y: float, w: float, h: float, lines: list[str]) -> None:
     touchpoint = step.touchpoint
     assert touchpoint is not None
     name_lines = lines[:-1] if touchpoint.channel else lines
     html = text_lines(name_lines, FONT_SIZE, INK, bold=True)
     if touchpoint.channel:
         html = stack(html, text_lines(lines[-1:], SMALL_SIZE, MUTED))
-    canvas.node(x, y, CELL_W, h - 10, id=f"touchpoint.{step.id}", shape="box", style="rounded,filled",
+    canvas.node(x, y, w, h - 10, id=f"touchpoint.{step.id}", shape="box", style="rounded,filled",
                 fillcolor="#E3F0FB", color="#90CAF9", label=Html(html))
 
 
 def _plain(kind: str) -> Cell:
-    def draw(canvas: Canvas, step: Step, x: float, y: float, h: float, lines: list[str]) -> None:
-        canvas.node(x, y, CELL_W, h - 10, id=f"{kind}.{step.id}", shape="box", style="rounded,filled",
+    def draw(canvas: Canvas, step: Step, x: float, y: float, w: float, h: float, lines: list[str]) -> None:
+        canvas.node(x, y, w, h - 10, id=f"{kind}.{step.id}", shape="box", style="rounded,filled",
                     fillcolor="#FFF4D6", color="#F3D37A", label=Html(text_lines(lines, FONT_SIZE, INK)))
     return draw
 
 
-def _thinks(canvas: Canvas, step: Step, x: float, y: float, h: float, lines: list[str]) -> None:
-    canvas.node(x, y, CELL_W, h - 10, id=f"thinks.{step.id}", shape="note", style="filled",
+def _thinks(canvas: Canvas, step: Step, x: float, y: float, w: float, h: float, lines: list[str]) -> None:
+    canvas.node(x, y, w, h - 10, id=f"thinks.{step.id}", shape="note", style="filled",
                 fillcolor="#FFFDE7", color="#E0D68A", label=Html(text_lines(lines, FONT_SIZE, INK, italic=True)))
 
 
 def _tinted(kind: str, fill: str, ink: str) -> Cell:
-    def draw(canvas: Canvas, step: Step, x: float, y: float, h: float, items: list[list[str]]) -> None:
-        canvas.node(x, y, CELL_W, h - 10, id=f"{kind}.{step.id}", shape="box", style="rounded,filled",
+    def draw(canvas: Canvas, step: Step, x: float, y: float, w: float, h: float, items: list[list[str]]) -> None:
+        canvas.node(x, y, w, h - 10, id=f"{kind}.{step.id}", shape="box", style="rounded,filled",
                     fillcolor=fill, color=ink, penwidth=0.8, label=Html(_bullet_table(items, ink)))
     return draw
 
 
-def journey_dot(service: Service) -> str:
-    """The journey map of `service` as DOT text that plain `dot` renders unchanged."""
+def journey_dot(service: Service, col_w: float = COL_W) -> str:
+    """The journey map of `service` as DOT text that plain `dot` renders unchanged; `col_w` narrower for paper."""
     steps = service.steps
     lang = service.lang
-    columns = {step.id: MARGIN + HEAD_W + COL_W * (i + 0.5) for i, step in enumerate(steps)}
-    width = MARGIN * 2 + HEAD_W + COL_W * len(steps)
-    stage_lines = {stage.id: text.wrap(stage.title, COL_W * len(stage.steps) - 30, HEADING_SIZE, bold=True,
+    cell_w = col_w - (COL_W - CELL_W)
+    columns = {step.id: MARGIN + HEAD_W + col_w * (i + 0.5) for i, step in enumerate(steps)}
+    width = MARGIN * 2 + HEAD_W + col_w * len(steps)
+    stage_lines = {stage.id: text.wrap(stage.title, col_w * len(stage.steps) - 30, HEADING_SIZE, bold=True,
                                        max_lines=2) for stage in service.stages}
-    step_lines = {s.id: text.wrap(s.title, CELL_W - 12, FONT_SIZE, bold=True, max_lines=3) for s in steps}
+    step_lines = {s.id: text.wrap(s.title, cell_w - 12, FONT_SIZE, bold=True, max_lines=3 if col_w >= COL_W else 5)
+                  for s in steps}
     stage_h = max(len(v) for v in stage_lines.values()) * 15 + 14
     step_h = max(len(v) for v in step_lines.values()) * LINE_HEIGHT + 16
-    rows = _rows(service)
+    rows = _rows(service, cell_w - (CELL_W - TEXT_W))
     heights = [EMOTION_H if cell is None else max(40.0, max(_count(v) for v in cells.values()) * LINE_HEIGHT + 24)
                for _, cells, cell in rows]
     body_top = MARGIN + stage_h + step_h
@@ -142,15 +144,15 @@ def journey_dot(service: Service) -> str:
     y = MARGIN
     _heading_row(canvas, "journey.stage", lang, 0, y, y + stage_h, "#CFD8DC")
     for stage in service.stages:
-        left = columns[stage.steps[0].id] - COL_W / 2
-        right = columns[stage.steps[-1].id] + COL_W / 2
+        left = columns[stage.steps[0].id] - col_w / 2
+        right = columns[stage.steps[-1].id] + col_w / 2
         canvas.node((left + right) / 2, y + stage_h / 2, right - left - 8, stage_h - 8, id=f"stage.{stage.id}",
                     shape="box", style="rounded,filled", fillcolor=STAGE_FILL, color=STAGE_FILL,
                     label=Html(text_lines(stage_lines[stage.id], HEADING_SIZE, "#FFFFFF", bold=True)))
     y += stage_h
     _heading_row(canvas, "journey.step", lang, 1, y, y + step_h, "#ECEFF1")
     for step in steps:
-        canvas.node(columns[step.id], y + step_h / 2, CELL_W, step_h - 8, id=f"step.{step.id}", shape="box",
+        canvas.node(columns[step.id], y + step_h / 2, cell_w, step_h - 8, id=f"step.{step.id}", shape="box",
                     style="rounded,filled", fillcolor=STEP_FILL, color="#CFD8DC",
                     label=Html(text_lines(step_lines[step.id], FONT_SIZE, INK, bold=True)))
     y += step_h
@@ -161,10 +163,10 @@ def journey_dot(service: Service) -> str:
         else:
             for step in steps:
                 if cells.get(step.id):
-                    draw(canvas, step, columns[step.id], y + h / 2, h, cells[step.id])
+                    draw(canvas, step, columns[step.id], y + h / 2, cell_w, h, cells[step.id])
         y += h
     for stage in service.stages[1:]:
-        x = columns[stage.steps[0].id] - COL_W / 2
+        x = columns[stage.steps[0].id] - col_w / 2
         canvas.rule((x, body_top - step_h), (x, body_bottom), style="dashed", color="#B0BEC5", penwidth=0.8)
     draw_legend(canvas, keys, lang, MARGIN + 6, body_bottom + 16, width - 2 * MARGIN)
     return canvas.source("journey")

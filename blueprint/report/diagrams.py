@@ -13,7 +13,7 @@ from markupsafe import Markup
 from ..graphviz import run_dot
 from ..i18n import label
 from ..model import Service
-from ..render import grid as bp_grid, journey_view, legend_items, render
+from ..render import grid as bp_grid, journey_view, legend_items, render, tidy_svg
 from ..render.blueprint_view import CONNECTOR_W, GRAPH, connector_rows
 from ..render.dot import PAD_INCHES, Canvas
 from ..render.legend import draw_legend, legend_size
@@ -255,15 +255,35 @@ def _journey_pictures(svg: bytes, geo: Geometry, page: Paper, room: float) -> li
     return pictures
 
 
-def _journey_tiles(service: Service, page: Paper) -> list[Tile]:
+JOURNEY_COLUMNS = (108.0, 122.0, 136.0, journey_view.COL_W)     # paper's column widths, narrowest first
+
+
+def _journey_plan(service: Service, page: Paper) -> tuple[list[Service], float]:
+    """The journey's step runs and column width: of JOURNEY_COLUMNS, the one whose even runs need the fewest
+    pages (the wider on a tie), estimated from the DOT's size without drawing it."""
     steps = [step.id for step in service.steps]
     lanes = tuple(lane.id for lane in service.lanes)
     fixed = 2 * journey_view.MARGIN + journey_view.HEAD_W + PAD
-    widest = page.content_width / MIN_SCALE
-    runs = step_runs(len(steps), lambda length, *_: fixed + length * journey_view.COL_W <= widest)
-    subs = [window_service(service, Window(tuple(steps[run.start:run.stop]), lanes)) for run in runs]
+    widest, tallest = page.content_width / MIN_SCALE, page.figure_height / MIN_SCALE
+    options = []
+    for col_w in JOURNEY_COLUMNS:
+        runs = step_runs(len(steps), lambda length, *_: fixed + length * col_w <= widest)
+        subs = [window_service(service, Window(tuple(steps[run.start:run.stop]), lanes)) for run in runs]
+        pages = 0
+        for sub in subs:
+            height = float(journey_view.journey_dot(sub, col_w).split('bb="0,0,', 1)[1].split('"', 1)[0].split(",")[1])
+            keys = legend_items(sub, "journey")
+            legend = legend_size(keys, sub.lang, 560.0)[1] + 16 if keys else 0.0
+            pages += max(1, math.ceil((height - legend + PAD) / tallest))
+        options.append((pages, -col_w, subs))
+    pages, col_w, subs = min(options, key=lambda option: option[:2])
+    return subs, -col_w
+
+
+def _journey_tiles(service: Service, page: Paper) -> list[Tile]:
+    subs, col_w = _journey_plan(service, page)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        drawn = list(pool.map(lambda sub: render(sub, "journey", "svg"), subs))
+        drawn = list(pool.map(lambda sub: tidy_svg(run_dot(journey_view.journey_dot(sub, col_w), "svg")), subs))
     figures: list[tuple[tuple[Image, ...], tuple[str, ...]]] = []
     for sub, svg in zip(subs, drawn):
         titles = tuple(stage.title for stage in service.stages if any(s.stage == stage.id for s in sub.steps))
