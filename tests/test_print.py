@@ -230,9 +230,7 @@ def _crowded() -> str:
     return "\n".join(lines) + "\n"
 
 
-@pytest.mark.parametrize("name", [path.name for path in sorted(SAMPLES.glob("*.yaml"))] + [pytest.param(
-    "crowded", marks=pytest.mark.xfail(strict=True, reason="issue 11 part 4 open: with 8 labelled flows in one gap "
-                                       "a label still crosses another flow's piece"))])
+@pytest.mark.parametrize("name", [path.name for path in sorted(SAMPLES.glob("*.yaml"))] + ["crowded"])
 def test_flow_labels_clear_of_boxes_lines_labels_and_other_flows(name: str) -> None:
     from blueprint.render import render
     from svg_geometry import Picture, segment_crosses
@@ -253,8 +251,21 @@ def test_flow_labels_clear_of_boxes_lines_labels_and_other_flows(name: str) -> N
         assert not any(inner.top < line.cy < inner.bottom and inner.left < line.right for line in lines), ident
         assert not any(inner.overlaps(other) for key, other in labels.items() if key != ident), ident
         own = ident.rsplit(".", 1)[0]
+        assert _distance(rect, pic.path(own)) <= 40, ident           # beside its own arrow
         for flow in pic.ids("flow."):
             if flow.endswith(".label") or flow == own:
                 continue
             points = pic.path(flow)
             assert not any(segment_crosses(a, b, inner) for a, b in zip(points, points[1:])), (ident, flow)
+
+
+def _distance(rect: object, points: list[tuple[float, float]]) -> float:
+    """The least distance from the rectangle to the polyline, sampled along it."""
+    best = float("inf")
+    for (ax, ay), (bx, by) in zip(points, points[1:]):
+        for i in range(21):
+            x, y = ax + (bx - ax) * i / 20, ay + (by - ay) * i / 20
+            dx = max(rect.left - x, 0.0, x - rect.right)      # type: ignore[attr-defined]
+            dy = max(rect.top - y, 0.0, y - rect.bottom)      # type: ignore[attr-defined]
+            best = min(best, (dx * dx + dy * dy) ** 0.5)
+    return best

@@ -200,7 +200,7 @@ def _flow_label(canvas: Canvas, grid: Grid, route: Route, ident: str, caption: s
         middle = (low + high) / 2
         fitting = sorted((y for y in ys if low + h / 2 <= y <= high - h / 2), key=lambda y: abs(y - middle))
         spots = [(x, y) for y in fitting] or [(x, middle)]
-    spots += _along(route, w, h)
+    spots += _along(route, grid, w, h)
     x, y = next((spot for spot in spots if _free(*spot, w, h, placed + others)), None) or \
         min(spots, key=lambda spot: _covered(*spot, w, h, placed + others))
     placed.append((x, y, w, h))
@@ -208,10 +208,12 @@ def _flow_label(canvas: Canvas, grid: Grid, route: Route, ident: str, caption: s
                 fillcolor="#FFFFFFDD", label=Html(text_lines(lines, SMALL_SIZE, color)))
 
 
-def _along(route: Route, w: float, h: float) -> list[tuple[float, float]]:
+def _along(route: Route, grid: Grid, w: float, h: float) -> list[tuple[float, float]]:
     """Spots beside every piece of the route, near its middle first: above or below a level piece, left or right
-    of an upright one."""
+    of an upright one; then, for a crowded gutter, in the free strips above and below the boxes of the lanes an
+    upright piece crosses, ever further beside it."""
     spots = []
+    strips: list[tuple[float, float, float]] = []
     for (ax, ay), (bx, by) in zip(route.points, route.points[1:]):
         for t in (0.5, 0.3, 0.7, 0.15, 0.85):
             x, y = ax + (bx - ax) * t, ay + (by - ay) * t
@@ -219,6 +221,15 @@ def _along(route: Route, w: float, h: float) -> list[tuple[float, float]]:
                 spots += [(x, y - h / 2 - 2), (x, y + h / 2 + 2)]
             else:
                 spots += [(x + w / 2 + 3, y), (x - w / 2 - 3, y)]
+        if abs(bx - ax) < abs(by - ay):
+            low, high = sorted((ay, by))
+            for top, bottom in grid.bands.values():
+                for y in (top + grid.spacing.pad_top / 2, bottom - grid.spacing.pad_bottom / 2):
+                    if low <= y <= high:
+                        strips.append((abs(y - (low + high) / 2), ax, y))
+    for shift in range(0, 40, 4):
+        for _, x, y in sorted(strips):
+            spots += [(x + w / 2 + 3 + shift, y), (x - w / 2 - 3 - shift, y)]
     return spots
 
 
