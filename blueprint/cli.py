@@ -364,9 +364,11 @@ def report(
         "--date", help="Date for the cover, YYYY-MM-DD (default: from SOURCE_DATE_EPOCH, else none).")] = None,
 ) -> None:
     """Write a workshop report: cover, journey map, blueprint, pain, fail and wait points, metrics,
-    opportunities and every finding. Wide diagrams are split at stage boundaries, never shrunk
-    below 6 pt text. An invalid file prints its findings (exit 1); an existing report is only
-    ever replaced by a complete new one.
+    opportunities and every finding. On paper the diagrams are printed in runs of steps (a tall
+    blueprint also in groups of lanes), one page each, never below 6 pt text; a flow that leaves
+    a page ends in a connector naming the page of its other end. As HTML each diagram is whole,
+    to pan and zoom, and every finding links to its element. An invalid file prints its findings
+    (exit 1); an existing report is only ever replaced by a complete new one.
 
     Example:  blueprint report samples/hotel-stay.yaml -o hotel-stay.pdf --paper a3
     """
