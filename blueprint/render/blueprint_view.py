@@ -17,7 +17,7 @@ from .theme import (FAIL, FLOW_COLOR, FLOW_STYLE, FONT_SIZE, HEADING_SIZE, INK, 
                     LINE_COLOR, LINE_STYLE, MUTED, PAIN, SMALL_SIZE, STAGE_FILL, STEP_FILL, WAIT, WAIT_OVER)
 
 ARROW = 7.0
-CONNECTOR_W = 62.0          # room beside the lane titles for a window's off-page connectors (instead of EDGE)
+CONNECTOR_W = 72.0          # room beside the lane titles for a window's off-page connectors (instead of EDGE)
 CONNECTOR_ROW = 40.0        # height of an up or down connector's tag (three lines) and its gap
 GRAPH = {"layout": "nop2", "outputorder": "edgesfirst", "bgcolor": "#FFFFFF"}
 
@@ -289,7 +289,7 @@ def _connectors(canvas: Canvas, grid: Grid, names: dict[tuple[str, str], str],
     for lane in {c.lane for c in connectors if c.side in ("left", "right")}:
         for side in ("left", "right"):
             group = [c for c in connectors if c.lane == lane and c.side == side]
-            wrapped = [text.wrap(c.text, CONNECTOR_W - 10, SMALL_SIZE, max_lines=6) for c in group]
+            wrapped = [text.wrap(c.text, CONNECTOR_W - 10, SMALL_SIZE, max_lines=9) for c in group]
             sizes = [_label_size(lines) for lines in wrapped]
             top, bottom = grid.bands[lane]
             y = (top + bottom) / 2 - (sum(h for _, h in sizes) + 2 * (len(group) - 1)) / 2
