@@ -104,7 +104,8 @@ def _delta(old: float | None, new: float | None) -> dict[str, Any]:
 
 def _metrics(old: Service, new: Service) -> dict[str, dict[str, Any]]:
     """Lead time, value-added time and ratio, and each stage's time: old, new and the difference."""
-    before, after = metrics_json(measure(old)), metrics_json(measure(new))
+    before: dict[str, Any] = metrics_json(measure(old))
+    after: dict[str, Any] = metrics_json(measure(new))
     result = {name: _delta(before[name], after[name]) for name in ("lead_time_s", "value_added_s", "value_added_ratio")}
     stages_before = {stage["id"]: stage["time_s"] for stage in before["stages"]}
     stages_after = {stage["id"]: stage["time_s"] for stage in after["stages"]}

@@ -34,7 +34,8 @@ def test_same_file_has_no_differences() -> None:
     assert result.returncode == 0
     assert result.stdout.splitlines()[2:] == ["no differences"]
     data = diff_json(EXAMPLE, EXAMPLE)
-    assert all(data[kind] == {"added": [], "removed": [], "changed": []} for kind in ("lanes", "stages", "steps", "actions"))
+    assert all(data[kind] == {"added": [], "removed": [], "changed": []}
+               for kind in ("lanes", "stages", "steps", "actions"))
     assert data["findings"] == {"added": [], "resolved": []}
     assert all(value["delta"] == 0 for value in data["metrics"].values())
 

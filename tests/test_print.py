@@ -12,7 +12,6 @@ import pytest
 from support import SAMPLES, check_yaml, run_cli
 
 from blueprint.api import check_file
-from blueprint.model import FlowOrigin
 from blueprint.render.window import Window, exits, render_window
 from blueprint.report import report
 from blueprint.report.diagrams import lane_groups, step_runs
@@ -203,9 +202,11 @@ def test_html_report_scrolls_and_finding_links_highlight(tmp_path: Path) -> None
             page.goto(page_file.as_uri())
             page.click(f'a.target[href="#{target}"]')
             element = f'document.querySelector(\'#blueprint svg [id="{target}"]\')'
-            assert page.evaluate(f"{element}.classList.contains('hit')")
-            box = page.evaluate(f"(() => {{ const r = {element}.getBoundingClientRect(); return [r.top, r.bottom]; }})()")
-            assert 0 <= box[0] and box[1] <= 800                 # scrolled into view
+            assert page.evaluate(f"{element}.classList.contains('bp-highlight')")
+            assert page.locator("#blueprint .bp-ring").count() == 1
+            box = page.evaluate(f"(() => {{ const r = {element}.getBoundingClientRect(); "
+                                f"return [r.top, r.bottom, r.left, r.right]; }})()")
+            assert 0 <= box[0] and box[1] <= 800 and 0 <= box[2] and box[3] <= 1200      # in view
             assert page.evaluate("document.getSelection().toString() === '' && "
                                  "document.querySelector('#blueprint svg text') !== null")
             assert all(url.startswith(("file:", "data:")) for url in requests)
@@ -221,7 +222,8 @@ def _crowded() -> str:
     lines = ["blueprint: 1", "title: Crowded", "stages:", "  - id: s", "    title: S", "    steps:"]
     for step in ("a", "b"):
         lines += [f"      - id: {step}", "        actions:"]
-        lines += [f"          {lane}: Does {step} in {lane}" for lane in ("customer", "frontstage", "backstage", "support")]
+        lines += [f"          {lane}: Does {step} in {lane}"
+                  for lane in ("customer", "frontstage", "backstage", "support")]
     lines += ["flows:"]
     pairs = [("a.customer", "b.support"), ("a.support", "b.customer"), ("a.frontstage", "b.backstage"),
              ("a.backstage", "b.frontstage"), ("a.customer", "b.backstage"), ("a.support", "b.frontstage"),

@@ -66,7 +66,8 @@ def _lanes(canvas: Canvas, service: Service, grid: Grid) -> None:
                     penwidth=1.6, **{"class": f"line {name}"})
         caption = text.wrap(label(service.lang, f"line.{name}"), title_w - 12, SMALL_SIZE, max_lines=2)
         w = max(text.width(part, SMALL_SIZE) for part in caption) + 10
-        canvas.node(head_x / 2 + MARGIN / 2, y, w, 4 + line_height(SMALL_SIZE) * len(caption), id=f"line.{name}.label", shape="box",
+        canvas.node(head_x / 2 + MARGIN / 2, y, w, 4 + line_height(SMALL_SIZE) * len(caption),
+                    id=f"line.{name}.label", shape="box",
                     style="rounded,filled", fillcolor="#FFFFFF", color=LINE_COLOR, penwidth=0.8,
                     label=Html(text_lines(caption, SMALL_SIZE, LINE_COLOR)))
     first, last = grid.bands[service.lanes[0].id][0], grid.bands[service.lanes[-1].id][1]
@@ -201,8 +202,9 @@ def _flow_label(canvas: Canvas, grid: Grid, route: Route, ident: str, caption: s
         fitting = sorted((y for y in ys if low + h / 2 <= y <= high - h / 2), key=lambda y: abs(y - middle))
         spots = [(x, y) for y in fitting] or [(x, middle)]
     spots += _along(route, grid, w, h)
-    x, y = next((spot for spot in spots if _free(*spot, w, h, placed + others)), None) or \
-        min(spots, key=lambda spot: _covered(*spot, w, h, placed + others))
+    obstacles = placed + others
+    x, y = next((spot for spot in spots if _free(spot[0], spot[1], w, h, obstacles)), None) or \
+        min(spots, key=lambda spot: _covered(spot[0], spot[1], w, h, obstacles))
     placed.append((x, y, w, h))
     canvas.node(x, y, w, h, id=f"{ident}.label", shape="box", style="filled", color="#FFFFFF00",
                 fillcolor="#FFFFFFDD", label=Html(text_lines(lines, SMALL_SIZE, color)))

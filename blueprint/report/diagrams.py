@@ -164,25 +164,30 @@ def _plans(service: Service, page: Paper, spacing: bp_grid.Spacing) -> list[list
         return fixed + length * spacing.col_w + (CONNECTOR_W - spacing.edge) * (left + right) <= widest
 
     def plan(runs: list[range]) -> list[Window]:
-        windows = []
-        for index, run in enumerate(runs):
-            shown = tuple(steps[run.start:run.stop])
-            grid = bp_grid.layout(window_service(service, Window(shown, tuple(lanes))), spacing=spacing)
-            tops = [grid.bands[lane][0] for lane in lanes] + [grid.bands[lanes[-1]][1]]
-            head = tops[0] + bp_grid.MARGIN + PAD
-
-            def height(start: int, stop: int) -> float:
-                window = Window(shown, tuple(lanes[start:stop]))
-                rows = connector_rows([(e.inside.step, e.side) for e in exits(service, window)])
-                return head + tops[stop] - tops[start] + sum(rows)
-
-            limit = page.figure_height / MIN_SCALE
-            windows += [Window(shown, tuple(lanes[group.start:group.stop]))
-                        for group in lane_groups(len(lanes), height, at_line, limit)]
-        return windows
+        limit = page.figure_height / MIN_SCALE
+        return [window for run in runs
+                for window in _lane_windows(service, tuple(steps[run.start:run.stop]), spacing, at_line, limit)]
 
     fewest = len(step_runs(len(steps), fits))
     return [plan(even_runs(len(steps), parts)) for parts in range(fewest, min(len(steps), fewest + 3) + 1)]
+
+
+def _lane_windows(service: Service, shown: tuple[str, ...], spacing: bp_grid.Spacing, at_line: list[bool],
+                  limit: float) -> list[Window]:
+    """The steps `shown` cut into lane groups that fit `limit` (natural points) with their headings and connector
+    rows."""
+    lanes = [lane.id for lane in service.lanes]
+    grid = bp_grid.layout(window_service(service, Window(shown, tuple(lanes))), spacing=spacing)
+    tops = [grid.bands[lane][0] for lane in lanes] + [grid.bands[lanes[-1]][1]]
+    head = tops[0] + bp_grid.MARGIN + PAD
+
+    def height(start: int, stop: int) -> float:
+        leaving = exits(service, Window(shown, tuple(lanes[start:stop])))
+        rows = connector_rows([(e.inside.step, e.side) for e in leaving])
+        return head + tops[stop] - tops[start] + sum(rows)
+
+    return [Window(shown, tuple(lanes[group.start:group.stop]))
+            for group in lane_groups(len(lanes), height, at_line, limit)]
 
 
 def _blueprint_tiles(service: Service, page: Paper, first_page: int) -> list[Tile]:
@@ -245,7 +250,7 @@ def _journey_pictures(svg: bytes, geo: Geometry, page: Paper, room: float) -> li
     if bottom * scale <= room + 0.5 or not geo.bands:
         return [(_image(crop(svg, geo, 0, bottom), geo.width, bottom, scale),)]
     head = geo.header_bottom
-    pictures = []
+    pictures: list[tuple[Image, ...]] = []
     for index, (top, end) in enumerate(_strips(geo, bottom, scale, room)):
         if index == 0:
             pictures.append((_image(crop(svg, geo, 0, end), geo.width, end, scale),))
@@ -267,11 +272,12 @@ def _journey_plan(service: Service, page: Paper) -> tuple[list[Service], float]:
     widest, tallest = page.content_width / MIN_SCALE, page.figure_height / MIN_SCALE
     options = []
     for col_w in JOURNEY_COLUMNS:
-        runs = step_runs(len(steps), lambda length, *_: fixed + length * col_w <= widest)
+        runs = step_runs(len(steps), lambda length, *_, col_w=col_w: fixed + length * col_w <= widest)
         subs = [window_service(service, Window(tuple(steps[run.start:run.stop]), lanes)) for run in runs]
         pages = 0
         for sub in subs:
-            height = float(journey_view.journey_dot(sub, col_w).split('bb="0,0,', 1)[1].split('"', 1)[0].split(",")[1])
+            bb = journey_view.journey_dot(sub, col_w).split('bb="0,0,', 1)[1].split('"', 1)[0]
+            height = float(bb.split(",")[1])
             keys = legend_items(sub, "journey")
             legend = legend_size(keys, sub.lang, 560.0)[1] + 16 if keys else 0.0
             pages += max(1, math.ceil((height - legend + PAD) / tallest))

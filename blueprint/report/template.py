@@ -43,6 +43,11 @@ def _chart(svg: str) -> Chart:
     return Chart("data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii"), width, height)
 
 
+def report_script() -> str:
+    """The HTML report's script: the shared pan, zoom and highlight script, then the report's links."""
+    return asset("interactive.js") + "\n" + asset("report.js")
+
+
 def render_html(context: Context, sections: dict[str, Section], page: Paper, pdf: bool = True) -> str:
     """The report's HTML: for WeasyPrint when `pdf`, else the scrolling page with its script."""
     t = partial(label, context.lang)
@@ -50,7 +55,7 @@ def render_html(context: Context, sections: dict[str, Section], page: Paper, pdf
     return template.render(
         c=context, t=t, signed=humanize.score, risk_colour=risk_colour,
         css=Markup(asset("report.css")),      # our own packaged stylesheet, not user text
-        script=Markup(asset("panzoom.js")),   # our own packaged script: pan, zoom, finding links
+        script=Markup(report_script()),       # our own packaged scripts: pan, zoom, finding links
         page_size=page.css_size, pdf=pdf,
         diagrams=[(view, heading, sections[view]) for view, heading in DIAGRAMS],
         matrix=_chart(risk_matrix(context.fails, t("report.severity"), t("report.likelihood"))),
