@@ -151,6 +151,6 @@ def build_context(service: Service, metrics: Metrics, findings: Sequence[Finding
         counts=tuple(Count(severity.value, counts[severity]) for severity in Severity),
         pains=_pains(service), fails=_fails(service, metrics), waits=_waits(service),
         total=_time_row(service.title, metrics.lead_time_s, metrics.value_added_s),
-        stages=tuple(_time_row(titles[stage], time, metrics.stage_value_added_s(stage))
-                     for stage, time in metrics.stages),
+        stages=tuple(_time_row(titles[stage.id], stage.time_s, metrics.stage_value_added_s(stage.id))
+                     for stage in metrics.stages),
         opportunities=_opportunities(service), findings=_findings(findings))
