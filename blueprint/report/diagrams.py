@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import math
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -14,11 +15,11 @@ from ..graphviz import run_dot
 from ..i18n import label
 from ..model import Service
 from ..render import grid as bp_grid, journey_view, legend_items, render, tidy_svg
-from ..render.blueprint_view import CONNECTOR_W, GRAPH, connector_rows
+from ..render.blueprint_view import CONNECTOR_ROW, CONNECTOR_W, GRAPH
 from ..render.dot import PAD_INCHES, Canvas
 from ..render.legend import draw_legend, legend_size
 from ..render.theme import SMALL_SIZE
-from ..render.window import Exit, Window, exits, render_window, window_service
+from ..render.window import Exit, Window, render_window, window_service
 from .paper import MIN_TEXT_PT, Paper
 from .svgcut import Geometry, crop, geometry
 
@@ -97,17 +98,22 @@ def step_runs(count: int, fits: Callable[[int, bool, bool], bool]) -> list[range
     return even_runs(count, count)
 
 
-def lane_groups(count: int, height: Callable[[int, int], float], at_line: list[bool], limit: float) -> list[range]:
+def lane_groups(count: int, height: Callable[[int, int], float], at_line: list[bool], limit: float,
+                floor: Callable[[int, int], float] | None = None) -> list[range]:
     """Lanes 0..count-1 cut into the fewest groups whose `height(start, stop)` fits `limit`, each of at least
     MIN_LANES lanes (or all), preferring cuts at the lines (`at_line[i]`: a line runs above lane i), then the
-    lowest tallest group. Fewer lanes per group only when MIN_LANES never fit."""
+    lowest tallest group. Fewer lanes per group only when MIN_LANES never fit. `floor(start, stop)`, a part of
+    the height that grows with every lane added, lets a long search stop early (thousands of lanes)."""
+    floor = floor or height
     if count <= 1 or height(0, count) <= limit:
         return [range(count)]
     for least in range(min(MIN_LANES, count), 0, -1):
         best: list[tuple[int, int, float, tuple[int, ...]] | None] = [None] * (count + 1)
         best[0] = (0, 0, 0.0, ())
         for end in range(1, count + 1):
-            for start in range(0, end - least + 1):
+            for start in range(end - least, -1, -1) if end >= least else ():
+                if floor(start, end) > limit:
+                    break
                 before = best[start]
                 if before is None:
                     continue
@@ -174,20 +180,35 @@ def _plans(service: Service, page: Paper, spacing: bp_grid.Spacing) -> list[list
 
 def _lane_windows(service: Service, shown: tuple[str, ...], spacing: bp_grid.Spacing, at_line: list[bool],
                   limit: float) -> list[Window]:
-    """The steps `shown` cut into lane groups that fit `limit` (natural points) with their headings and connector
-    rows."""
+    """The steps `shown` cut into lane groups that fit `limit` (natural points) with their headings and the rows
+    their up and down connectors take."""
     lanes = [lane.id for lane in service.lanes]
     grid = bp_grid.layout(window_service(service, Window(shown, tuple(lanes))), spacing=spacing)
     tops = [grid.bands[lane][0] for lane in lanes] + [grid.bands[lanes[-1]][1]]
     head = tops[0] + bp_grid.MARGIN + PAD
+    order = {lane: index for index, lane in enumerate(lanes)}
+    inside = set(shown)
+    crossing: list[list[tuple[int, str, int, str]]] = [[] for _ in range(len(lanes) + 1)]   # per cut
+    for flow in service.flows:
+        ends = (flow.source, flow.target)
+        if any(end.step not in inside or service.action(end) is None for end in ends):
+            continue
+        (low, low_step), (high, high_step) = sorted((order[end.lane], end.step) for end in ends)
+        for cut in range(low + 1, high + 1):
+            crossing[cut].append((low, low_step, high, high_step))
+
+    def bands(start: int, stop: int) -> float:
+        return head + tops[stop] - tops[start]
 
     def height(start: int, stop: int) -> float:
-        leaving = exits(service, Window(shown, tuple(lanes[start:stop])))
-        rows = connector_rows([(e.inside.step, e.side) for e in leaving])
-        return head + tops[stop] - tops[start] + sum(rows)
+        """With a row per tag in the busiest column above (flows up out of the group) and below."""
+        above = Counter(high_step for _, _, high, high_step in crossing[start] if high < stop) if start else {}
+        below = Counter(low_step for low, low_step, _, _ in crossing[stop] if low >= start) \
+            if stop < len(lanes) else {}
+        return bands(start, stop) + (max(above.values(), default=0) + max(below.values(), default=0)) * CONNECTOR_ROW
 
     return [Window(shown, tuple(lanes[group.start:group.stop]))
-            for group in lane_groups(len(lanes), height, at_line, limit)]
+            for group in lane_groups(len(lanes), height, at_line, limit, bands)]
 
 
 def _blueprint_tiles(service: Service, page: Paper, first_page: int) -> list[Tile]:
