@@ -253,10 +253,6 @@ def measure(service: Service) -> Metrics:
                    touchpoints)
 
 
-def _number(seconds: float) -> float:
-    return int(seconds) if float(seconds).is_integer() else round(seconds, 3)
-
-
 def _exact(number: float) -> float:
     """Unrounded, as FORMAT.md's Precisions ask; a whole number prints without `.0`."""
     return int(number) if float(number).is_integer() else number
@@ -268,19 +264,19 @@ def _cost_json(cost: Cost) -> dict[str, float]:
 
 
 def metrics_json(metrics: Metrics) -> dict[str, object]:
-    """The `metrics --format json` object of FORMAT.md: version 1's fields as they always were, then 1.1's."""
+    """The `metrics --format json` object of FORMAT.md: version 1's fields, then 1.1's; every number unrounded."""
     ratio = metrics.value_added_ratio
     return {
-        "lead_time_s": _number(metrics.lead_time_s),
-        "value_added_s": _number(metrics.value_added_s),
-        "value_added_ratio": round(ratio, 3) if ratio is not None else None,
+        "lead_time_s": _exact(metrics.lead_time_s),
+        "value_added_s": _exact(metrics.value_added_s),
+        "value_added_ratio": _exact(ratio) if ratio is not None else None,
         "expected_lead_time_s": _exact(metrics.expected_lead_time_s),
         "cost": {"currency": metrics.cost.currency, **_cost_json(metrics.cost.cost),
                  "expected": _exact(metrics.cost.expected)},
         "critical_path": list(metrics.critical_path),
-        "stages": [{"id": s.id, "time_s": _number(s.time_s), "start_s": _exact(s.start_s),
+        "stages": [{"id": s.id, "time_s": _exact(s.time_s), "start_s": _exact(s.start_s),
                     "finish_s": _exact(s.finish_s), "cost": _exact(s.cost.total)} for s in metrics.stages],
-        "steps": [{"id": s.id, "stage": s.stage, "wait_s": _number(s.wait_s), "time_s": _number(s.time_s),
+        "steps": [{"id": s.id, "stage": s.stage, "wait_s": _exact(s.wait_s), "time_s": _exact(s.time_s),
                    "start_s": _exact(s.start_s), "finish_s": _exact(s.finish_s), "critical": s.critical,
                    "chance": _exact(s.chance), "cost": _exact(s.cost.total)} for s in metrics.steps],
         "fail_points": [{"step": f.step, "lane": f.lane, "what": f.fail.what, "severity": f.fail.severity,

@@ -60,7 +60,7 @@ def test_worked_lead_time_critical_path_and_value_added() -> None:
     assert figures["lead_time_s"] == 37 * 60
     assert figures["critical_path"] == ["triage", "blood", "recall"]
     assert figures["value_added_s"] == 6 * 60          # triage's group; blood and recall add none
-    assert figures["value_added_ratio"] == round(6 / 37, 3)
+    assert figures["value_added_ratio"] == 360 / 2220  # 6/37, unrounded
     assert figures["expected_lead_time_s"] == 36 * 60 + 12   # 6m + 30m + 0.2 x 1m
     assert [(s["id"], s["start_s"], s["finish_s"], s["time_s"]) for s in figures["stages"]] == [
         ("visit", 0, 37 * 60, 37 * 60)]

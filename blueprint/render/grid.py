@@ -4,9 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import humanize
-from ..model import Action, Service
+from ..i18n import label
+from ..model import Action, Service, Step
 from . import text
-from .theme import FONT_SIZE, HEADING_SIZE, LINE_HEIGHT, MAX_LINES, SMALL_LINE_HEIGHT
+from .schedule import Strip, Timing, strip
+from .theme import FONT_SIZE, HEADING_SIZE, LINE_HEIGHT, MAX_LINES, SMALL_LINE_HEIGHT, SMALL_SIZE
 
 MARGIN = 12.0
 TITLE_W = 124.0             # the lane-title column
@@ -18,6 +20,8 @@ MIN_BAND = 62.0
 MARKER_ROW = 28.0
 GAP = 10.0
 EDGE = 26.0                 # room left and right of the columns, so the outer gutters are full width
+CRITICAL_H = 6.0            # the critical mark across the top of a heading
+WHEN_GAP = 3.0              # between a conditional step's title box and its condition box
 
 
 @dataclass(frozen=True)
@@ -97,23 +101,41 @@ class Grid:
     stage_row: tuple[float, float]                 # top, bottom
     step_row: tuple[float, float]
     marker_row: tuple[float, float] | None
+    schedule_row: tuple[float, float] | None       # the schedule strip, when the service has any `after`
+    schedule: Strip | None
     bands: dict[str, tuple[float, float]]          # lane id -> top, bottom
     boxes: dict[tuple[str, str], Box]              # (step, lane) -> action box
     texts: dict[tuple[str, str], ActionText]
     stage_lines: dict[str, list[str]]
     step_lines: dict[str, list[str]]
+    when_lines: dict[str, list[str]]               # a conditional step's condition and chance
     bottom: float                                  # below the last band (and the connectors' row)
     spacing: Spacing = SCREEN
+
+    def when_height(self, step_id: str) -> float:
+        """Height of the step's condition box (0 for a step that always happens)."""
+        lines = self.when_lines.get(step_id)
+        return len(lines) * SMALL_LINE_HEIGHT + 8 if lines else 0.0
 
     def column_span(self, step_ids: list[str]) -> tuple[float, float]:
         half = self.spacing.col_w / 2
         return self.columns[step_ids[0]] - half, self.columns[step_ids[-1]] + half
 
 
-def layout(service: Service, extra_left: float = 0.0, extra_right: float = 0.0, spacing: Spacing = SCREEN,
-           extra_top: float = 0.0, extra_bottom: float = 0.0) -> Grid:
-    """Every position of the blueprint, from the service alone, with `spacing`; `extra_*` add room beside the
-    columns, above the first lane and below the last (a window's off-page connectors sit there)."""
+def condition(step: Step, lang: str) -> str:
+    """What a conditional step's heading says: its `when` and its chance ("If results unclear · 20.0 %")."""
+    parts = [label(lang, "blueprint.when").format(when=step.when)] if step.when else []
+    if step.chance is not None and step.chance < 1:
+        parts.append(humanize.percent(step.chance) or "")
+    return " · ".join(parts)
+
+
+def layout(service: Service, times: dict[str, Timing] | None = None, spacing: Spacing = SCREEN,
+           extra: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)) -> Grid:
+    """Every position of the blueprint, from the service and (when it has any `after`) its schedule, with
+    `spacing`; `extra` adds room left and right of the columns, above the first lane and below the last (a
+    window's off-page connectors sit there)."""
+    extra_left, extra_right, extra_top, extra_bottom = extra
     steps = service.steps
     col_w, box_w = spacing.col_w, spacing.box_w
     start = MARGIN + spacing.title_w + spacing.edge + extra_left
@@ -127,17 +149,27 @@ def layout(service: Service, extra_left: float = 0.0, extra_right: float = 0.0, 
     step_lines = {step.id: text.wrap(step.title, col_w - 2 * GAP - 12, FONT_SIZE, bold=True,
                                      max_lines=spacing.step_lines)
                   for step in steps}
+    when_lines = {step.id: text.wrap(condition(step, service.lang), col_w - 2 * GAP - 14, SMALL_SIZE, max_lines=3)
+                  for step in steps if step.conditional}
     y = MARGIN
     stage_h = max(len(lines) for lines in stage_lines.values()) * 15 + 12
     stage_row = (y, y + stage_h)
     y += stage_h + 4
-    step_h = max(len(lines) for lines in step_lines.values()) * LINE_HEIGHT + 12
-    step_row = (y, y + step_h)
-    y += step_h + 4
+    title_h = max(len(lines) for lines in step_lines.values()) * LINE_HEIGHT + 12 + (CRITICAL_H if times else 0)
+    when_h = max((len(lines) * SMALL_LINE_HEIGHT + 8 + WHEN_GAP for lines in when_lines.values()), default=0.0)
+    step_row = (y, y + title_h + when_h)
+    y += title_h + when_h + 4
     marker_row = None
     if any(step.wait or step.pains for step in steps):
         marker_row = (y, y + MARKER_ROW)
         y += MARKER_ROW
+    schedule_row = schedule = None
+    if times:
+        titles = {step.id: step.title for step in steps}
+        first, last = columns[steps[0].id], columns[steps[-1].id]
+        schedule = strip(service, times, titles, first - col_w / 2 + GAP, last + col_w / 2 - GAP)
+        schedule_row = (y, y + schedule.height)
+        y += schedule.height
     y += 6 + extra_top
 
     texts = {(a.step, a.lane): action_text(a, spacing.text_w) for step in steps for a in step.actions}
@@ -154,5 +186,5 @@ def layout(service: Service, extra_left: float = 0.0, extra_right: float = 0.0, 
             if lane_id == lane.id:
                 boxes[step_id, lane_id] = Box(columns[step_id], centre, box_w, t.height)
         y += band_h
-    return Grid(width, columns, stage_row, step_row, marker_row, bands, boxes, texts,
-                stage_lines, step_lines, y + extra_bottom, spacing)
+    return Grid(width, columns, stage_row, step_row, marker_row, schedule_row, schedule, bands, boxes, texts,
+                stage_lines, step_lines, when_lines, y + extra_bottom, spacing)

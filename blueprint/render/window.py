@@ -86,12 +86,13 @@ def exits(service: Service, window: Window) -> list[Exit]:
 
 def render_window(service: Service, window: Window, words: Callable[[Exit], str], fmt: str = "svg",
                   spacing: Spacing = PRINT) -> bytes:
-    """The blueprint of `window` as `fmt` bytes, laid out with `spacing` (paper's, by default); each exit drawn
-    as a connector saying `words(exit)`."""
+    """The blueprint of `window` as `fmt` bytes, laid out with `spacing` (paper's, by default), its schedule the
+    whole service's; each exit drawn as a connector saying `words(exit)`."""
     from . import tidy_svg
     from .blueprint_view import blueprint_dot
+    from .schedule import timings
 
     connectors: Sequence[Connector] = [Connector(e.inside.step, e.inside.lane, e.side, e.outgoing, words(e))
                                        for e in exits(service, window)]
-    data = run_dot(blueprint_dot(window_service(service, window), connectors, False, spacing), fmt)
+    data = run_dot(blueprint_dot(window_service(service, window), timings(service), connectors, False, spacing), fmt)
     return tidy_svg(data) if fmt == "svg" else data

@@ -19,6 +19,7 @@ from ..render.blueprint_view import CONNECTOR_ROW, CONNECTOR_W, GRAPH
 from ..render.dot import PAD_INCHES, Canvas
 from ..render.legend import draw_legend, legend_size
 from ..render.theme import SMALL_SIZE
+from ..render.schedule import timings
 from ..render.window import Exit, Window, render_window, window_service
 from .paper import MIN_TEXT_PT, Paper
 from .svgcut import Geometry, crop, geometry
@@ -183,7 +184,7 @@ def _lane_windows(service: Service, shown: tuple[str, ...], spacing: bp_grid.Spa
     """The steps `shown` cut into lane groups that fit `limit` (natural points) with their headings and the rows
     their up and down connectors take."""
     lanes = [lane.id for lane in service.lanes]
-    grid = bp_grid.layout(window_service(service, Window(shown, tuple(lanes))), spacing=spacing)
+    grid = bp_grid.layout(window_service(service, Window(shown, tuple(lanes))), timings(service), spacing)
     tops = [grid.bands[lane][0] for lane in lanes] + [grid.bands[lanes[-1]][1]]
     head = tops[0] + bp_grid.MARGIN + PAD
     order = {lane: index for index, lane in enumerate(lanes)}
