@@ -152,11 +152,12 @@ def _legend(service: Service, view: str, page: Paper, scale: float) -> Image | N
 def _windows(service: Service, page: Paper) -> tuple[list[Window], bp_grid.Spacing]:
     """The blueprint's windows in reading order, step runs left to right, each cut into lane groups top down,
     and the spacing they are drawn with: of the paper spacings and the even cuts into runs that fit the width,
-    the plan with no group under MIN_LANES lanes (where one exists) and the fewest pages."""
+    the plan with no group under MIN_LANES lanes (where one exists) and the fewest pages, then the widest spacing
+    (it fills a page that has room to spare best)."""
     plans = [(windows, spacing) for spacing in bp_grid.PAPER_SPACINGS
              for windows in _plans(service, page, spacing)]
     least = min(MIN_LANES, len(service.lanes))
-    return min(plans, key=lambda plan: (any(len(w.lanes) < least for w in plan[0]), len(plan[0])))
+    return min(plans, key=lambda plan: (any(len(w.lanes) < least for w in plan[0]), len(plan[0]), -plan[1].col_w))
 
 
 def _plans(service: Service, page: Paper, spacing: bp_grid.Spacing) -> list[list[Window]]:
