@@ -9,6 +9,8 @@ from .dot import Canvas, Html, attributes, line_height, stack, text_lines
 from .grid import BOX_W, COL_W, GAP, MARGIN, PAD_BOTTOM, TITLE_W, Grid, layout
 from .route import Route, routes
 from .legend import draw_legend, legend_items, legend_size, marker
+from . import marks as mark
+from .marks import Marks
 from .theme import (FAIL, FLOW_COLOR, FLOW_STYLE, FONT_SIZE, HEADING_SIZE, INK, LANE_FILL, LANE_HEAD, LANE_INK,
                     LINE_COLOR, LINE_STYLE, MUTED, PAIN, SMALL_SIZE, STAGE_FILL, STEP_FILL, WAIT, WAIT_OVER)
 
@@ -16,22 +18,43 @@ ARROW = 7.0
 GRAPH = {"layout": "nop2", "outputorder": "edgesfirst", "bgcolor": "#FFFFFF"}
 
 
-def blueprint_dot(service: Service) -> str:
-    """The blueprint of `service` as DOT text that plain `dot` renders unchanged."""
+def blueprint_dot(service: Service, marks: Marks | None = None) -> str:
+    """The blueprint of `service` as DOT text that plain `dot` renders unchanged; `marks` from a comparison."""
     grid = layout(service)
-    keys = legend_items(service, "blueprint")
+    keys = legend_items(service, "blueprint", marks)
     legend_w, legend_h = legend_size(keys, service.lang, max(grid.width, 560.0) - 2 * MARGIN)
+    removed = mark.removed_lines(marks, service.lang)
     width = max(grid.width, legend_w + 2 * MARGIN)
-    height = grid.bottom + (legend_h + 16 if keys else 0) + MARGIN
+    legend_bottom = grid.bottom + (legend_h + 16 if keys else 0)
+    height = legend_bottom + mark.removed_height(removed) + MARGIN
     canvas = Canvas(width, height, GRAPH)
     canvas.anchor(0, 0)
     canvas.anchor(width, height)
     _lanes(canvas, service, grid)
+    if marks:
+        _marks(canvas, service, grid, marks)
     _headings(canvas, service, grid)
     names = _actions(canvas, service, grid)
     _flows(canvas, service, grid, names)
     draw_legend(canvas, keys, service.lang, MARGIN + 6, grid.bottom + 16, width - 2 * MARGIN)
+    mark.removed_box(canvas, removed, MARGIN, legend_bottom + 12)
     return canvas.source("blueprint")
+
+
+def _marks(canvas: Canvas, service: Service, grid: Grid, marks: Marks) -> None:
+    """A comparison's marks, under the headings and boxes they frame."""
+    top, bottom = grid.step_row
+    last = grid.bands[service.lanes[-1].id][1]
+    for step in service.steps:
+        x = grid.columns[step.id]
+        if step.id in marks.added:
+            mark.column(canvas, step.id, x, top - 3, last - 3, COL_W - 2 * GAP + 6)
+        elif step.id in marks.changed_steps:
+            mark.halo(canvas, f"changed.{step.id}", x, (top + bottom) / 2, COL_W - 2 * GAP, bottom - top)
+        for action in step.actions:
+            if (step.id, action.lane) in marks.changed:
+                box = grid.boxes[step.id, action.lane]
+                mark.halo(canvas, f"changed.{step.id}.{action.lane}", box.x, box.y, box.w, box.h)
 
 
 def _lanes(canvas: Canvas, service: Service, grid: Grid) -> None:

@@ -9,6 +9,8 @@ from ..model import LaneKind, Service, Step
 from . import text
 from .dot import Canvas, Html, line_height, smooth, stack, text_lines
 from .legend import draw_legend, legend_items, legend_size
+from . import marks as mark
+from .marks import Marks
 from .theme import (EMOTION_COLOR, FONT_SIZE, HEADING_SIZE, INK, LINE_HEIGHT, MUTED, NOTE_SIZE, OPPORTUNITY, PAIN,
                     SMALL_SIZE, STAGE_FILL, STEP_FILL)
 
@@ -115,8 +117,8 @@ def _tinted(kind: str, fill: str, ink: str) -> Cell:
     return draw
 
 
-def journey_dot(service: Service) -> str:
-    """The journey map of `service` as DOT text that plain `dot` renders unchanged."""
+def journey_dot(service: Service, marks: Marks | None = None) -> str:
+    """The journey map of `service` as DOT text that plain `dot` renders unchanged; `marks` from a comparison."""
     steps = service.steps
     lang = service.lang
     columns = {step.id: MARGIN + HEAD_W + COL_W * (i + 0.5) for i, step in enumerate(steps)}
@@ -131,10 +133,12 @@ def journey_dot(service: Service) -> str:
                for _, cells, cell in rows]
     body_top = MARGIN + stage_h + step_h
     body_bottom = body_top + sum(heights)
-    keys = legend_items(service, "journey")
+    keys = legend_items(service, "journey", marks)
     legend_w, legend_h = legend_size(keys, lang, max(width, 560.0) - 2 * MARGIN)
+    removed = mark.removed_lines(marks, lang)
     width = max(width, legend_w + 2 * MARGIN)
-    height = body_bottom + (legend_h + 16 if keys else 0) + MARGIN
+    legend_bottom = body_bottom + (legend_h + 16 if keys else 0)
+    height = legend_bottom + mark.removed_height(removed) + MARGIN
     canvas = Canvas(width, height, GRAPH)
     canvas.anchor(0, 0)
     canvas.anchor(width, height)
@@ -149,6 +153,8 @@ def journey_dot(service: Service) -> str:
                     label=Html(text_lines(stage_lines[stage.id], HEADING_SIZE, "#FFFFFF", bold=True)))
     y += stage_h
     _heading_row(canvas, "journey.step", lang, 1, y, y + step_h, "#ECEFF1")
+    if marks:
+        _marks(canvas, service, marks, columns, y, step_h, body_bottom, rows, heights)
     for step in steps:
         canvas.node(columns[step.id], y + step_h / 2, CELL_W, step_h - 8, id=f"step.{step.id}", shape="box",
                     style="rounded,filled", fillcolor=STEP_FILL, color="#CFD8DC",
@@ -167,7 +173,27 @@ def journey_dot(service: Service) -> str:
         x = columns[stage.steps[0].id] - COL_W / 2
         canvas.rule((x, body_top - step_h), (x, body_bottom), style="dashed", color="#B0BEC5", penwidth=0.8)
     draw_legend(canvas, keys, lang, MARGIN + 6, body_bottom + 16, width - 2 * MARGIN)
+    mark.removed_box(canvas, removed, MARGIN, legend_bottom + 12)
     return canvas.source("journey")
+
+
+def _marks(canvas: Canvas, service: Service, marks: Marks, columns: dict[str, float], top: float, step_h: float,
+           bottom: float, rows: list[tuple[str, dict[str, Lines], Cell | None]], heights: list[float]) -> None:
+    """A comparison's marks, under the cells they frame: added columns, changed steps and customer actions."""
+    customer = [lane.id for lane in service.lanes if lane.kind is LaneKind.CUSTOMER]
+    keys = [key for key, _, _ in rows]
+    action_top = top + step_h + sum(heights[:keys.index("journey.action")]) if "journey.action" in keys else None
+    action_h = heights[keys.index("journey.action")] if action_top is not None else 0.0
+    for step in service.steps:
+        x = columns[step.id]
+        if step.id in marks.added:
+            mark.column(canvas, step.id, x, top + 1, bottom - 1, COL_W - 4)
+            continue
+        if step.id in marks.changed_steps:
+            mark.halo(canvas, f"changed.{step.id}", x, top + step_h / 2, CELL_W, step_h - 8)
+        for lane in customer:
+            if (step.id, lane) in marks.changed and action_top is not None:
+                mark.halo(canvas, f"changed.{step.id}.{lane}", x, action_top + action_h / 2, CELL_W, action_h - 10)
 
 
 def _heading_row(canvas: Canvas, key: str, lang: str, index: int, top: float, bottom: float, fill: str) -> None:

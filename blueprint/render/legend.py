@@ -5,7 +5,8 @@ from ..i18n import label
 from ..model import Service
 from . import text
 from .dot import Canvas, Html, text_lines
-from .theme import (EMOTION_COLOR, FAIL, FLOW_COLOR, FLOW_STYLE, INK, MUTED, PAIN, SMALL_SIZE, WAIT,
+from .marks import Marks, legend_keys
+from .theme import (ADDED, CHANGED, EMOTION_COLOR, FAIL, FLOW_COLOR, FLOW_STYLE, INK, MUTED, PAIN, SMALL_SIZE, WAIT,
                     WAIT_OVER)
 
 SYMBOL_W = 34.0
@@ -14,8 +15,12 @@ ITEM_GAP = 20.0
 TITLE_GAP = 14.0
 
 
-def legend_items(service: Service, view: str) -> tuple[str, ...]:
-    """The i18n keys of the legend entries `view` needs for `service`, in drawing order."""
+def legend_items(service: Service, view: str, marks: Marks | None = None) -> tuple[str, ...]:
+    """The i18n keys of the legend entries `view` needs for `service` (and a comparison's `marks`), in drawing order."""
+    return _items(service, view) + tuple(legend_keys(marks))
+
+
+def _items(service: Service, view: str) -> tuple[str, ...]:
     steps = service.steps
     if view == "journey":
         keys = ["legend.emotion"] if any(step.emotion is not None for step in steps) else []
@@ -109,6 +114,14 @@ def _symbol(canvas: Canvas, key: str, x: float, y: float) -> None:
         for i, score in enumerate((-2, 0, 2)):
             canvas.node(x - 11 + 11 * i, y, 9, 9, shape="circle", style="filled",
                         fillcolor=EMOTION_COLOR[score], color=EMOTION_COLOR[score], label="")
+    elif key == "legend.added":
+        canvas.node(x, y, SYMBOL_W - 6, 16, id=ident, shape="box", style="rounded", color=ADDED, penwidth=2.5,
+                    label="")
+    elif key == "legend.changed":
+        canvas.node(x, y, SYMBOL_W - 6, 16, id=ident, shape="box", style="rounded,filled", fillcolor=CHANGED,
+                    color=CHANGED, label="")
+        canvas.node(x, y, SYMBOL_W - 14, 8, shape="box", style="rounded,filled", fillcolor="#FFFFFF",
+                    color="#FFFFFF", label="")
     elif key == "legend.pain_moment":
         canvas.node(x, y, 16, 16, id=ident, shape="doublecircle", style="filled", fillcolor=EMOTION_COLOR[-1],
                     color=PAIN, penwidth=1.5, label="")

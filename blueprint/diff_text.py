@@ -1,0 +1,251 @@
+"""A comparison in people's words: "Lead time 1h 45m → 1h 39m (−6m, −5.7 %)", "Wait before Drinks 6m → 3m"."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from . import humanize
+from .diff import Diff
+from .i18n import label
+from .model import Service
+
+ARROW = "→"
+ARROW_BACK = "←"
+HEADLINE = ("lead_time_s", "expected_lead_time_s", "value_added_ratio", "cost.total", "cost.waste",
+            "fail_points.risk", "findings.open")
+
+
+@dataclass(frozen=True)
+class MetricRow:
+    """One number, old and new, as people read it."""
+
+    name: str
+    label: str
+    old: str
+    new: str
+    change: str                 # "−6m, −5.7 %"; empty when nothing changed or a side has no value
+
+    def sentence(self) -> str:
+        return f"{self.label} {self.old} {ARROW} {self.new}" + (f" ({self.change})" if self.change else "")
+
+
+@dataclass(frozen=True)
+class StepChange:
+    """One step's changes: `status` added, removed or changed, and each change as a phrase."""
+
+    step: str                   # its id
+    title: str
+    stage: str
+    status: str
+    phrases: tuple[str, ...]
+
+
+def _lang(diff: Diff) -> str:
+    service = diff.new.service or diff.old.service
+    return service.lang if service is not None else "en"
+
+
+def _currency(diff: Diff) -> str | None:
+    for service in (diff.new.service, diff.old.service):
+        currency = getattr(service, "currency", None)
+        if currency:
+            return str(currency)
+    return None
+
+
+def _amount(name: str, value: float | None, currency: str | None) -> str:
+    if value is None:
+        return "–"
+    if name.endswith("_s"):
+        return humanize.duration(value)
+    if name.endswith("ratio"):
+        return humanize.percent(value) or "–"
+    if name.startswith("cost."):
+        return humanize.money(value, currency)
+    return f"{value:g}"
+
+
+def _change(name: str, old: float | None, new: float | None, currency: str | None) -> str:
+    if old is None or new is None or old == new:
+        return ""
+    delta = new - old
+    if name.endswith("ratio"):
+        return humanize.points(delta)
+    if name.endswith("_s"):
+        shown = humanize.signed_duration(delta)
+    elif name.startswith("cost."):
+        shown = humanize.signed_money(delta, currency)
+    else:
+        shown = humanize.score(delta)
+    return f"{shown}, {humanize.signed_percent(delta / old)}" if old else shown
+
+
+def _metric_label(name: str, titles: dict[str, str], lang: str) -> str:
+    if name.startswith("stage.") and name.endswith(".time_s"):
+        stage = name[len("stage."):-len(".time_s")]
+        return label(lang, "cmp.metric.stage").format(where=titles.get(stage, stage))
+    try:
+        return label(lang, f"cmp.metric.{name}")
+    except KeyError:            # a number the metrics gained after this table: its name, in words
+        words = name.removesuffix("_s").replace(".", " ").replace("_", " ")
+        return words[:1].upper() + words[1:]
+
+
+def _stage_titles(diff: Diff) -> dict[str, str]:
+    titles: dict[str, str] = {}
+    for service in (diff.new.service, diff.old.service):
+        if service is not None:
+            titles |= {stage.id: stage.title for stage in service.stages if stage.id not in titles}
+    return titles
+
+
+def metric_rows(diff: Diff, names: tuple[str, ...] | None = None, changed_only: bool = False) -> list[MetricRow]:
+    """The metrics (all, or `names` in that order where present) in people's units."""
+    if diff.metrics is None:
+        return []
+    lang, currency, titles = _lang(diff), _currency(diff), _stage_titles(diff)
+    rows = []
+    for name in names if names is not None else tuple(diff.metrics):
+        value = diff.metrics.get(name)
+        if value is None or (changed_only and value["old"] == value["new"]):
+            continue
+        rows.append(MetricRow(name, _metric_label(name, titles, lang), _amount(name, value["old"], currency),
+                              _amount(name, value["new"], currency),
+                              _change(name, value["old"], value["new"], currency)))
+    return rows
+
+
+def _show(name: str, value: Any, lang: str) -> str:
+    if value is None or value == []:
+        return label(lang, "report.none")
+    if name.endswith("_s") and isinstance(value, (int, float)):
+        return humanize.duration(value)
+    if name == "emotion" and isinstance(value, (int, float)):
+        return humanize.score(value)
+    if isinstance(value, str):
+        return f"“{value}”"
+    if isinstance(value, list):
+        return ", ".join(_show(name, item, lang) for item in value)
+    return str(value)
+
+
+def _field(kind: str, name: str, where: str, lang: str) -> str:
+    try:
+        return label(lang, f"cmp.{kind}.{name}").format(where=where)
+    except KeyError:            # a field added to the format after this table
+        return label(lang, "cmp.field").format(field=name, where=where)
+
+
+def _phrase(kind: str, name: str, where: str, old: Any, new: Any, lang: str) -> str:
+    return f"{_field(kind, name, where, lang)} {_show(name, old, lang)} {ARROW} {_show(name, new, lang)}"
+
+
+class _Names:
+    """Titles for ids, the new version's first, then the old one's (for what is gone)."""
+
+    def __init__(self, *services: Service | None) -> None:
+        self.lanes: dict[str, str] = {}
+        self.steps: dict[str, str] = {}
+        self.stages: dict[str, str] = {}
+        for service in services:
+            if service is None:
+                continue
+            self.lanes |= {lane.id: lane.title for lane in service.lanes if lane.id not in self.lanes}
+            self.stages |= {s.id: s.title for s in service.stages if s.id not in self.stages}
+            self.steps |= {s.id: s.title for s in service.steps if s.id not in self.steps}
+
+    def action(self, key: str) -> str:
+        step, lane = key.rsplit(".", 1)
+        return f"{self.steps.get(step, step)} · {self.lanes.get(lane, lane)}"
+
+
+def _structure(diff: Diff, kind: str, names: _Names, where_of: Any) -> list[tuple[str, str]]:
+    """(id, phrase) for each item of `kind` added, removed or changed."""
+    assert diff.sections is not None
+    lang = _lang(diff)
+    part = diff.sections[kind]
+    whole = {key for key, _ in diff.sections["steps"].added + diff.sections["steps"].removed}
+    out = []
+    for status, items in (("added", part.added), ("removed", part.removed)):
+        for key, fields in items:
+            if kind != "actions":
+                out.append((key, label(lang, f"cmp.{status}.{kind}").format(where=where_of(key))))
+            elif key.rsplit(".", 1)[0] in whole:        # the step came or went with it: say what it did
+                out.append((key, f"{names.lanes.get(key.rsplit('.', 1)[1])}: {_show('text', fields['text'], lang)}"))
+            else:
+                out.append((key, label(lang, f"cmp.{status}.{kind}").format(where=where_of(key))
+                            + f" {_show('text', fields['text'], lang)}"))
+    for key, changes in part.changed:
+        out += [(key, _phrase(kind, name, where_of(key), old, new, lang)) for name, (old, new) in changes.items()]
+    return out
+
+
+def other_changes(diff: Diff) -> list[str]:
+    """Lanes and stages added, removed or changed, as phrases."""
+    if diff.sections is None:
+        return []
+    names = _Names(diff.new.service, diff.old.service)
+    return [phrase for kind, titles in (("lanes", names.lanes), ("stages", names.stages))
+            for _, phrase in _structure(diff, kind, names, lambda key, t=titles: t.get(key, key))]
+
+
+def step_changes(diff: Diff) -> list[StepChange]:
+    """Per step, in the new version's order (removed steps after the step they followed), what changed."""
+    if diff.sections is None or diff.old.service is None or diff.new.service is None:
+        return []
+    names = _Names(diff.new.service, diff.old.service)
+    steps = diff.sections["steps"]
+    status = {key: "added" for key, _ in steps.added} | {key: "removed" for key, _ in steps.removed}
+    phrases: dict[str, list[str]] = {}
+    for key, phrase in _structure(diff, "steps", names, lambda key: names.steps.get(key, key)):
+        if status.get(key) is None:
+            phrases.setdefault(key, []).append(phrase)
+    for key, phrase in _structure(diff, "actions", names, names.action):
+        phrases.setdefault(key.rsplit(".", 1)[0], []).append(phrase)
+    stage_of: dict[str, str] = {}
+    for fields_of in (dict(steps.removed), {s.id: {"stage": s.stage} for s in diff.new.service.steps}):
+        stage_of |= {key: fields["stage"] for key, fields in fields_of.items()}
+    rows = []
+    for step in _order(diff.old.service, diff.new.service):
+        if step in phrases or step in status:
+            rows.append(StepChange(step, names.steps[step], names.stages.get(stage_of[step], stage_of[step]),
+                                   status.get(step, "changed"), tuple(phrases.get(step, ()))))
+    return rows
+
+
+def _order(old: Service, new: Service) -> list[str]:
+    """The new version's step ids, each removed step placed after the step it followed in the old version."""
+    ids = [step.id for step in new.steps]
+    present = set(ids)
+    previous: str | None = None
+    for step in old.steps:
+        if step.id not in present:
+            ids.insert(ids.index(previous) + 1 if previous is not None else 0, step.id)
+            present.add(step.id)
+        previous = step.id
+    return ids
+
+
+def as_text(diff: Diff) -> str:
+    """The comparison for a terminal: the numbers that moved, then the changes per step, then the findings."""
+    lang = _lang(diff)
+    lines = [f"{diff.old.file} {ARROW} {diff.new.file}", ""]
+    if diff.sections is None:
+        lines.append(label(lang, "cmp.invalid"))
+    rows = metric_rows(diff, changed_only=True)
+    lines += [row.sentence() for row in rows]
+    other = other_changes(diff)
+    if other:
+        lines += ["", label(lang, "cmp.other")] + [f"  {phrase}" for phrase in other]
+    for change in step_changes(diff):
+        mark = {"added": "+", "removed": "−", "changed": "~"}[change.status]
+        lines += ["", f"{mark} {change.title} ({change.stage})"] + [f"  {phrase}" for phrase in change.phrases]
+    for key, items in (("cmp.resolved", [str(f) for f in diff.resolved]), ("cmp.added", [str(f) for f in diff.added])):
+        if items:
+            lines += ["", f"{label(lang, key)} ({len(items)})"] + [f"  {item}" for item in items]
+    if diff.open:       # listed only where the message changed (a fail point's risk, say)
+        lines += ["", f"{label(lang, 'cmp.open')} ({len(diff.open)})"]
+        lines += [f"  {new}  ({ARROW_BACK} {old.message})" for old, new in diff.open if old.message != new.message]
+    if not diff.changed:
+        lines.append(label(lang, "cmp.no_changes"))
+    return "\n".join(lines).rstrip("\n") + "\n"
