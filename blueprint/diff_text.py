@@ -230,6 +230,8 @@ def as_text(diff: Diff) -> str:
     """The comparison for a terminal: the numbers that moved, then the changes per step, then the findings."""
     lang = _lang(diff)
     lines = [f"{diff.old.file} {ARROW} {diff.new.file}", ""]
+    if not diff.changed:
+        return "\n".join(lines + [label(lang, "cmp.no_changes")]) + "\n"
     if diff.sections is None:
         lines.append(label(lang, "cmp.invalid"))
     rows = metric_rows(diff, changed_only=True)
@@ -246,6 +248,4 @@ def as_text(diff: Diff) -> str:
     if diff.open:       # listed only where the message changed (a fail point's risk, say)
         lines += ["", f"{label(lang, 'cmp.open')} ({len(diff.open)})"]
         lines += [f"  {new}  ({ARROW_BACK} {old.message})" for old, new in diff.open if old.message != new.message]
-    if not diff.changed:
-        lines.append(label(lang, "cmp.no_changes"))
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -154,7 +154,7 @@ def journey_dot(service: Service, marks: Marks | None = None) -> str:
     y += stage_h
     _heading_row(canvas, "journey.step", lang, 1, y, y + step_h, "#ECEFF1")
     if marks:
-        _marks(canvas, service, marks, columns, y, step_h, body_bottom, rows, heights)
+        _halos(canvas, service, marks, columns, y, step_h, rows, heights)
     for step in steps:
         canvas.node(columns[step.id], y + step_h / 2, CELL_W, step_h - 8, id=f"step.{step.id}", shape="box",
                     style="rounded,filled", fillcolor=STEP_FILL, color="#CFD8DC",
@@ -172,23 +172,23 @@ def journey_dot(service: Service, marks: Marks | None = None) -> str:
     for stage in service.stages[1:]:
         x = columns[stage.steps[0].id] - COL_W / 2
         canvas.rule((x, body_top - step_h), (x, body_bottom), style="dashed", color="#B0BEC5", penwidth=0.8)
+    for step in steps:
+        if marks and step.id in marks.added:    # after the row bands, so that it is drawn over them
+            mark.column(canvas, step.id, columns[step.id], body_top - step_h + 1, body_bottom - 1, COL_W - 4)
     draw_legend(canvas, keys, lang, MARGIN + 6, body_bottom + 16, width - 2 * MARGIN)
     mark.removed_box(canvas, removed, MARGIN, legend_bottom + 12)
     return canvas.source("journey")
 
 
-def _marks(canvas: Canvas, service: Service, marks: Marks, columns: dict[str, float], top: float, step_h: float,
-           bottom: float, rows: list[tuple[str, dict[str, Lines], Cell | None]], heights: list[float]) -> None:
-    """A comparison's marks, under the cells they frame: added columns, changed steps and customer actions."""
+def _halos(canvas: Canvas, service: Service, marks: Marks, columns: dict[str, float], top: float, step_h: float,
+           rows: list[tuple[str, dict[str, Lines], Cell | None]], heights: list[float]) -> None:
+    """A comparison's marks under the cells they frame: changed steps and changed customer actions."""
     customer = [lane.id for lane in service.lanes if lane.kind is LaneKind.CUSTOMER]
     keys = [key for key, _, _ in rows]
     action_top = top + step_h + sum(heights[:keys.index("journey.action")]) if "journey.action" in keys else None
     action_h = heights[keys.index("journey.action")] if action_top is not None else 0.0
     for step in service.steps:
         x = columns[step.id]
-        if step.id in marks.added:
-            mark.column(canvas, step.id, x, top + 1, bottom - 1, COL_W - 4)
-            continue
         if step.id in marks.changed_steps:
             mark.halo(canvas, f"changed.{step.id}", x, top + step_h / 2, CELL_W, step_h - 8)
         for lane in customer:
