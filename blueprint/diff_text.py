@@ -206,14 +206,14 @@ def step_changes(diff: Diff) -> list[StepChange]:
     for fields_of in (dict(steps.removed), {s.id: {"stage": s.stage} for s in diff.new.service.steps}):
         stage_of |= {key: fields["stage"] for key, fields in fields_of.items()}
     rows = []
-    for step in _order(diff.old.service, diff.new.service):
+    for step in step_order(diff.old.service, diff.new.service):
         if step in phrases or step in status:
             rows.append(StepChange(step, names.steps[step], names.stages.get(stage_of[step], stage_of[step]),
                                    status.get(step, "changed"), tuple(phrases.get(step, ()))))
     return rows
 
 
-def _order(old: Service, new: Service) -> list[str]:
+def step_order(old: Service, new: Service) -> list[str]:
     """The new version's step ids, each removed step placed after the step it followed in the old version."""
     ids = [step.id for step in new.steps]
     present = set(ids)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from ..graphviz import run_dot
 from ..i18n import label
 from ..model import Service, Stage
-from ..render import legend_items, render
+from ..render import Marks, legend_items, render
 from ..render.blueprint_view import GRAPH
 from ..render.dot import Canvas
 from ..render.legend import draw_legend, legend_size
@@ -94,9 +94,9 @@ def _sub_service(service: Service, chunks: list[Chunk]) -> Service:
     return replace(service, stages=stages, flows=flows)
 
 
-def _legend(service: Service, view: str, page: Paper, scale: float) -> Image | None:
+def _legend(service: Service, view: str, page: Paper, scale: float, marks: Marks | None) -> Image | None:
     """The renderer's legend for the whole `view`, laid out as wide as the page allows."""
-    keys = legend_items(service, view)
+    keys = legend_items(service, view, marks)
     if not keys:
         return None
     width, height = legend_size(keys, service.lang, page.content_width / scale - 8)
@@ -152,8 +152,8 @@ def _scale(geo: Geometry, page: Paper, room: float) -> float:
     return max(fit, MIN_TEXT_PT / geo.smallest_font)
 
 
-def _parts(service: Service, view: str, page: Paper, whole: bytes,
-           geo: Geometry) -> list[tuple[bytes, Geometry, list[Chunk]]]:
+def _parts(service: Service, view: str, page: Paper, whole: bytes, geo: Geometry,
+           marks: Marks | None) -> list[tuple[bytes, Geometry, list[Chunk]]]:
     """The pictures to place: the whole one when it fits the width, else one per group of stages (or steps)."""
     floor = MIN_TEXT_PT / geo.smallest_font
     if geo.width * floor <= page.content_width + 0.5:
@@ -163,7 +163,7 @@ def _parts(service: Service, view: str, page: Paper, whole: bytes,
     while True:
         parts = []
         for chunks in _chunks(service, per_part):
-            svg = render(_sub_service(service, chunks), view, "svg")
+            svg = render(_sub_service(service, chunks), view, "svg", marks=marks)
             part_geo = geometry(svg)
             if part_geo.width * floor > page.content_width + 0.5 and per_part > 1:
                 break           # wider than estimated: pack again, one column fewer
@@ -173,13 +173,13 @@ def _parts(service: Service, view: str, page: Paper, whole: bytes,
         per_part -= 1
 
 
-def section(service: Service, view: str, page: Paper) -> Section:
-    """`view` of `service` laid out on `page`: its legend and its figures, in order."""
-    whole = render(service, view, "svg")
+def section(service: Service, view: str, page: Paper, marks: Marks | None = None) -> Section:
+    """`view` of `service` laid out on `page` (with a comparison's `marks`): its legend and its figures, in order."""
+    whole = render(service, view, "svg", marks=marks)
     geo = geometry(whole)
-    legend = _legend(service, view, page, MIN_TEXT_PT / geo.smallest_font)
+    legend = _legend(service, view, page, MIN_TEXT_PT / geo.smallest_font, marks)
     figures: list[tuple[tuple[Image, ...], list[str]]] = []
-    for svg, part_geo, chunks in _parts(service, view, page, whole, geo):
+    for svg, part_geo, chunks in _parts(service, view, page, whole, geo, marks):
         room = page.figure_height - (legend.height + LEGEND_GAP if legend and not figures else 0)
         figures += [(images, [stage.title for stage, _ in chunks])
                     for images in _tiles_of(svg, part_geo, _scale(part_geo, page, room), room)]
