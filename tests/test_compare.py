@@ -1,0 +1,163 @@
+"""Current vs future on hand-made pairs (tests/fixtures/compare): every list and delta of `diff`, its words, and the
+marks of `render --compare`. Times are hand-computed in the fixtures' comments."""
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from blueprint.api import check_file
+from support import run_cli
+
+PAIRS = Path(__file__).parent / "fixtures" / "compare"
+CURRENT = PAIRS / "cafe.yaml"
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def compare(future: str) -> tuple[dict[str, Any], list[str]]:
+    """The JSON and the text lines of `diff cafe.yaml FUTURE`."""
+    new = PAIRS / future
+    data = run_cli("diff", CURRENT, new, "--format", "json")
+    text = run_cli("diff", CURRENT, new)
+    assert data.returncode == text.returncode == 0, data.stderr + text.stderr
+    return json.loads(data.stdout), text.stdout.splitlines()
+
+
+def ids(data: dict[str, Any], kind: str, change: str) -> list[str]:
+    return [item["id"] for item in data[kind][change]]
+
+
+def where(findings: list[dict[str, Any]]) -> list[tuple[str, str | None, str | None]]:
+    return [(f["code"], f["step"], f["lane"]) for f in findings]
+
+
+def moved(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The metrics whose value changed."""
+    return {name: value for name, value in data["metrics"].items() if value["old"] != value["new"]}
+
+
+def marked(tmp_path: Path, future: str, view: str = "blueprint") -> dict[str, str]:
+    """Element id -> its text, of every comparison mark in `render FUTURE --compare cafe.yaml`."""
+    result = run_cli("render", PAIRS / future, "--compare", CURRENT, "--view", view, "-o", tmp_path)
+    assert result.returncode == 0, result.stderr
+    root = ET.parse(tmp_path / f"{future.removesuffix('.yaml')}.{view}.svg").getroot()
+    return {g.get("id", ""): " ".join("".join(t.itertext()) for t in g.iter(f"{SVG}text"))
+            for g in root.iter(f"{SVG}g") if g.get("id", "").startswith(("added.", "changed.", "removed"))}
+
+
+def test_a_waiting_line_removed(tmp_path: Path) -> None:
+    data, text = compare("cafe-no-queue.yaml")
+    assert ids(data, "stages", "removed") == ["arrive"] and ids(data, "steps", "removed") == ["queue"]
+    assert ids(data, "actions", "removed") == ["queue.guest", "queue.waiter"]
+    assert all(data[kind]["added"] == data[kind]["changed"] == [] for kind in ("lanes", "stages", "steps", "actions"))
+    assert moved(data) == {
+        "lead_time_s": {"old": 6300, "new": 5520, "delta": -780},
+        "value_added_ratio": {"old": 0.448, "new": 0.511, "delta": 0.063},
+        "findings.open": {"old": 7, "new": 5, "delta": -2},
+        "stage.arrive.time_s": {"old": 780, "new": None, "delta": None},
+    }
+    assert where(data["findings"]["resolved"]) == [("W301", "queue", None), ("P101", "queue", None)]
+    assert data["findings"]["added"] == []
+    assert where(data["findings"]["open"]) == [("F201", "order", "waiter"), ("F202", "order", "waiter"),
+                                               ("W301", "drinks", None), ("P101", "drinks", None),
+                                               ("L601", "pay", "waiter")]
+    assert text[2:8] == ["Lead time 1h 45m → 1h 32m (−13m, −12.4 %)", "Value-added ratio 44.8 % → 51.1 % (+6.3 pp)",
+                         "Open findings 7 → 5 (−2, −28.6 %)", "Time in stage Arrive 13m → –", "",
+                         "Lanes and stages"]
+    assert text[8:13] == ["  Stage Arrive removed", "", "− Wait for a table (Arrive)", "  Guest: “Waits at the door”",
+                          "  Waiter: “Seats the party ahead”"]
+    assert "Findings resolved (2)" in text and "Findings still open (5)" in text
+    assert marked(tmp_path, "cafe-no-queue.yaml") == {"removed": "Removed: Wait for a table"}
+
+
+def test_a_fail_point_mitigated_is_a_change_not_resolved_plus_added(tmp_path: Path) -> None:
+    data, text = compare("cafe-mitigated.yaml")
+    assert data["actions"]["changed"] == [{"id": "order.waiter", "changes": {
+        "fail_risk": {"old": 12, "new": 4}, "fail_mitigation": {"old": None, "new": "Reads the order back"}}}]
+    assert all(data[kind][change] == [] for kind in ("lanes", "stages", "steps") for change in ("added", "removed"))
+    assert moved(data) == {"fail_points.risk": {"old": 12, "new": 4, "delta": -8},
+                           "findings.open": {"old": 7, "new": 6, "delta": -1}}
+    assert where(data["findings"]["resolved"]) == [("F202", "order", "waiter")]
+    assert data["findings"]["added"] == []
+    risk = next(f for f in data["findings"]["open"] if f["code"] == "F201")
+    assert (risk["message"], risk["old"]["message"]) == ("fail point: Order misheard (risk 4)",
+                                                         "fail point: Order misheard (risk 12)")
+    assert text[2:8] == ["Total fail-point risk 12 → 4 (−8, −66.7 %)", "Open findings 7 → 6 (−1, −14.3 %)", "",
+                         "~ Order (Dine)", "  Fail-point risk at Order · Waiter 12 → 4",
+                         "  Mitigation at Order · Waiter none → “Reads the order back”"]
+    assert any(line.endswith("F201 fail point: Order misheard (risk 4)  (← fail point: Order misheard (risk 12))")
+               for line in text)
+    assert marked(tmp_path, "cafe-mitigated.yaml") == {"changed.order.waiter": ""}
+    assert marked(tmp_path, "cafe-mitigated.yaml", "journey") == {}     # the waiter is not on the journey map
+
+
+def test_a_step_replaced(tmp_path: Path) -> None:
+    data, text = compare("cafe-replaced.yaml")
+    assert ids(data, "steps", "added") == ["tap"] and ids(data, "steps", "removed") == ["pay"]
+    assert ids(data, "actions", "added") == ["tap.guest", "tap.waiter"]
+    assert ids(data, "actions", "removed") == ["pay.guest", "pay.waiter"]
+    assert data["steps"]["changed"] == data["actions"]["changed"] == data["stages"]["changed"] == []
+    assert moved(data) == {
+        "lead_time_s": {"old": 6300, "new": 5340, "delta": -960},
+        "value_added_ratio": {"old": 0.448, "new": 0.528, "delta": 0.08},
+        "findings.open": {"old": 7, "new": 6, "delta": -1},
+        "stage.leave.time_s": {"old": 1140, "new": 180, "delta": -960},
+    }
+    assert where(data["findings"]["resolved"]) == [("L601", "pay", "waiter")] and data["findings"]["added"] == []
+    assert text[2:6] == ["Lead time 1h 45m → 1h 29m (−16m, −15.2 %)", "Value-added ratio 44.8 % → 52.8 % (+8.0 pp)",
+                         "Open findings 7 → 6 (−1, −14.3 %)", "Time in stage Leave 19m → 3m (−16m, −84.2 %)"]
+    assert text[7:15] == ["− Pay (Leave)", "  Guest: “Pays by card”", "  Waiter: “Fetches the card reader”", "",
+                          "+ Pay at the table (Leave)", "  Guest: “Taps the card on the handheld”",
+                          "  Waiter: “Confirms the payment”", ""]
+    assert marked(tmp_path, "cafe-replaced.yaml") == {"added.tap": "", "removed": "Removed: Pay"}
+    assert marked(tmp_path, "cafe-replaced.yaml", "journey") == {"added.tap": "", "removed": "Removed: Pay"}
+
+
+def test_shorter_waits_in_people_s_words(tmp_path: Path) -> None:
+    data, text = compare("cafe-faster.yaml")
+    assert data["steps"]["changed"] == [{"id": "drinks", "changes": {"wait_s": {"old": 360, "new": 180}}},
+                                        {"id": "pay", "changes": {"wait_s": {"old": 780, "new": 600}}}]
+    assert moved(data) == {
+        "lead_time_s": {"old": 6300, "new": 5940, "delta": -360},
+        "value_added_ratio": {"old": 0.448, "new": 0.475, "delta": 0.027},
+        "findings.open": {"old": 7, "new": 6, "delta": -1},
+        "stage.dine.time_s": {"old": 4380, "new": 4200, "delta": -180},
+        "stage.leave.time_s": {"old": 1140, "new": 960, "delta": -180},
+    }
+    assert where(data["findings"]["resolved"]) == [("W301", "drinks", None)]
+    assert text[2] == "Lead time 1h 45m → 1h 39m (−6m, −5.7 %)"
+    assert ["~ Drinks (Dine)", "  Wait before Drinks 6m → 3m", "", "~ Pay (Leave)",
+            "  Wait before Pay 13m → 10m"] == text[8:13]
+    assert marked(tmp_path, "cafe-faster.yaml") == {"changed.drinks": "", "changed.pay": ""}
+
+
+def test_legend_names_added_and_changed(tmp_path: Path) -> None:
+    assert run_cli("render", PAIRS / "cafe-replaced.yaml", "--compare", PAIRS / "cafe-faster.yaml",
+                   "--view", "blueprint", "-o", tmp_path).returncode == 0
+    svg = (tmp_path / "cafe-replaced.blueprint.svg").read_text(encoding="utf-8")
+    for ident, words in (("legend.added", "Step added"), ("legend.changed", "Changed")):
+        assert f'id="{ident}"' in svg and f">{words}<" in svg
+    plain = run_cli("render", PAIRS / "cafe-replaced.yaml", "--view", "blueprint", "-o", tmp_path)
+    assert plain.returncode == 0
+    svg = (tmp_path / "cafe-replaced.blueprint.svg").read_text(encoding="utf-8")
+    assert not any(mark in svg for mark in ('id="added.', 'id="changed.', 'id="removed"', 'id="legend.added"'))
+
+
+def test_same_file_on_both_sides_has_no_changes(tmp_path: Path) -> None:
+    result = run_cli("diff", CURRENT, CURRENT)
+    assert result.returncode == 0 and result.stdout.splitlines()[1:] == ["", "no changes"]
+    assert marked(tmp_path, "cafe.yaml") == {}
+
+
+def test_parallel_steps_with_after() -> None:
+    if not check_file(PAIRS / "cafe-parallel.yaml").valid:
+        pytest.skip("waits for format 1.1 (`after`) from branch i10")
+    data, text = compare("cafe-parallel.yaml")
+    assert [(item["id"], sorted(item["changes"])) for item in data["steps"]["changed"]] == [
+        ("drinks", ["after"]), ("meal", ["after"])]
+    # queue 0-13m, order 13-21m, drinks 21-29m beside meal 21-78m, pay 78-97m
+    assert data["metrics"]["lead_time_s"] == {"old": 6300, "new": 5820, "delta": -480}
+    assert text[2] == "Lead time 1h 45m → 1h 37m (−8m, −7.6 %)"
