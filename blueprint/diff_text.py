@@ -229,23 +229,22 @@ def step_order(old: Service, new: Service) -> list[str]:
 def as_text(diff: Diff) -> str:
     """The comparison for a terminal: the numbers that moved, then the changes per step, then the findings."""
     lang = _lang(diff)
-    lines = [f"{diff.old.file} {ARROW} {diff.new.file}", ""]
+    blocks = [[f"{diff.old.file} {ARROW} {diff.new.file}"]]
     if not diff.changed:
-        return "\n".join(lines + [label(lang, "cmp.no_changes")]) + "\n"
-    if diff.sections is None:
-        lines.append(label(lang, "cmp.invalid"))
-    rows = metric_rows(diff, changed_only=True)
-    lines += [row.sentence() for row in rows]
-    other = other_changes(diff)
-    if other:
-        lines += ["", label(lang, "cmp.other")] + [f"  {phrase}" for phrase in other]
-    for change in step_changes(diff):
-        mark = {"added": "+", "removed": "−", "changed": "~"}[change.status]
-        lines += ["", f"{mark} {change.title} ({change.stage})"] + [f"  {phrase}" for phrase in change.phrases]
-    for key, items in (("cmp.resolved", [str(f) for f in diff.resolved]), ("cmp.added", [str(f) for f in diff.added])):
-        if items:
-            lines += ["", f"{label(lang, key)} ({len(items)})"] + [f"  {item}" for item in items]
-    if diff.open:       # listed only where the message changed (a fail point's risk, say)
-        lines += ["", f"{label(lang, 'cmp.open')} ({len(diff.open)})"]
-        lines += [f"  {new}  ({ARROW_BACK} {old.message})" for old, new in diff.open if old.message != new.message]
-    return "\n".join(lines).rstrip("\n") + "\n"
+        blocks.append([label(lang, "cmp.no_changes")])
+    else:
+        if diff.sections is None:
+            blocks.append([label(lang, "cmp.invalid")])
+        blocks.append([row.sentence() for row in metric_rows(diff, changed_only=True)])
+        other = other_changes(diff)
+        blocks.append([label(lang, "cmp.other")] + [f"  {phrase}" for phrase in other] if other else [])
+        marks = {"added": "+", "removed": "−", "changed": "~"}
+        blocks += [[f"{marks[change.status]} {change.title} ({change.stage})"] + [f"  {p}" for p in change.phrases]
+                   for change in step_changes(diff)]
+        for key, items in (("cmp.resolved", diff.resolved), ("cmp.added", diff.added)):
+            blocks.append([f"{label(lang, key)} ({len(items)})"] + [f"  {item}" for item in items] if items else [])
+        # open findings are listed only where the message changed (a fail point's risk, say)
+        blocks.append([f"{label(lang, 'cmp.open')} ({len(diff.open)})"]
+                      + [f"  {new}  ({ARROW_BACK} {old.message})" for old, new in diff.open if old.message != new.message]
+                      if diff.open else [])
+    return "\n\n".join("\n".join(block) for block in blocks if block) + "\n"
