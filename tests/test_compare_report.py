@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from support import SAMPLES, run_cli
-from test_report import HOSTILE_YAML, text_of, tool
+from test_report import HOSTILE_YAML, fonts, text_of, tool
 
 PAIRS = Path(__file__).parent / "fixtures" / "compare"
 CURRENT, FUTURE = PAIRS / "cafe.yaml", PAIRS / "cafe-future.yaml"
@@ -48,8 +48,8 @@ def test_the_pdf_reads_back(pdf: Path) -> None:
         assert field not in text
     info = tool("pdfinfo", pdf)
     assert re.search(r"Page size:\s+841.89 x 595.28 pts \(A4\)", info)
-    fonts = tool("pdffonts", pdf).splitlines()[2:]
-    assert fonts and all("NotoSansCJK" in line and " yes " in line for line in fonts)
+    rows = fonts(pdf)
+    assert rows and all("Noto-Sans-CJK" in name and emb == "yes" for name, emb in rows)
 
 
 @pytest.mark.parametrize(("options", "size"), [(("--portrait",), "595.28 x 841.89"),
