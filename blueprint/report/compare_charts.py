@@ -99,13 +99,14 @@ def emotion_pairs(steps: Sequence[str], curves: Sequence[Curve], width: float, o
         body += [_dot(x, y, colour, curve.old) for x, y in xy]
     turned = pitch < 70
     base = top + height + 12
-    for index, title in enumerate(steps):
+    shown = [_fit(title, 90 if turned else pitch - 6, SIZE) for title in steps]
+    for index, title in enumerate(shown):
         x = left + pitch * (index + 0.5)
         if turned:
-            body.append(_text(x + 3, base, _fit(title, 90, SIZE), SIZE, "end", INK, rotate=True))
+            body.append(_text(x + 3, base, title, SIZE, "end", INK, rotate=True))
         else:
-            body.append(_text(x, base + 4, _fit(title, pitch - 6, SIZE), SIZE, "middle"))
-    key_y = base + (96 if turned else 14)
+            body.append(_text(x, base + 4, title, SIZE, "middle"))
+    key_y = base + (max((text.width(title, SIZE) for title in shown), default=0) + 8 if turned else 14)
     items = []
     for lane in lanes:
         colour = CURVE_COLOURS[lanes.index(lane) % len(CURVE_COLOURS)]
