@@ -80,6 +80,7 @@ def comparison_report(diff: Diff, fmt: str = "pdf", paper_name: str = "a4", port
     page = page_for(paper_name, portrait)
     t = partial(label, new.lang)
     order = step_order(old, new)
+    curves = _curves(order, old, new)
     titles = {step.id: step.title for step in (*old.steps, *new.steps)}
     steps = diff.sections["steps"] if diff.sections else None
     assert steps is not None
@@ -94,8 +95,8 @@ def comparison_report(diff: Diff, fmt: str = "pdf", paper_name: str = "a4", port
             css=Markup(_asset("report.css")),      # our own packaged stylesheet, not user text
             headline=metric_rows(diff, HEADLINE), numbers=metric_rows(diff, changed_only=True),
             bars=_chart(stage_pairs(_stage_pairs(diff, old, new), t("cmp.old"), t("cmp.new"))),
-            emotions=_chart(emotion_pairs([titles[step] for step in order], _curves(order, old, new),
-                                          page.content_width - 8, t("cmp.old"), t("cmp.new"))),
+            emotions=_chart(emotion_pairs([titles[step] for step in order], curves, page.content_width - 8,
+                                          t("cmp.old"), t("cmp.new"))) if curves else None,
             future=drawn.result(),
             removed=[_step_row(old, old.step(key)) for key, _ in steps.removed],
             added=[_step_row(new, new.step(key)) for key, _ in steps.added],

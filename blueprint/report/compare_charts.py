@@ -1,6 +1,7 @@
 """The comparison's charts as SVG text: time per stage before and after, and the emotion curves of both versions."""
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -16,6 +17,7 @@ BAR_W = 380.0
 CURVE_COLOURS = ("#1565C0", "#C62828", "#2E7D32", "#6A1B9A", "#EF6C00", "#00838F")
 LEVEL = 22.0                # emotion chart: height of one step of emotion
 AXIS_W = 28.0
+LABEL_PITCH = 11.0          # the least room a turned step label needs across
 
 
 @dataclass(frozen=True)
@@ -99,8 +101,12 @@ def emotion_pairs(steps: Sequence[str], curves: Sequence[Curve], width: float, o
         body += [_dot(x, y, colour, curve.old) for x, y in xy]
     turned = pitch < 70
     base = top + height + 12
-    shown = [_fit(title, 90 if turned else pitch - 6, SIZE) for title in steps]
+    every = math.ceil(LABEL_PITCH / pitch)        # label every step while they fit side by side, else every n-th
+    shown = [_fit(title, 90 if turned else pitch - 6, SIZE) if index % every == 0 else ""
+             for index, title in enumerate(steps)]
     for index, title in enumerate(shown):
+        if not title:
+            continue
         x = left + pitch * (index + 0.5)
         if turned:
             body.append(_text(x + 3, base, title, SIZE, "end", INK, rotate=True))
