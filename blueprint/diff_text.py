@@ -115,39 +115,23 @@ def metric_rows(diff: Diff, names: tuple[str, ...] | None = None, changed_only: 
     return rows
 
 
-def _show(name: str, value: Any, lang: str) -> str:
-    if value is None or value == []:
-        return label(lang, "report.none")
-    if name.endswith("_s") and isinstance(value, (int, float)):
-        return humanize.duration(value)
-    if name == "emotion" and isinstance(value, (int, float)):
-        return humanize.score(value)
-    if isinstance(value, str):
-        return f"“{value}”"
-    if isinstance(value, list):
-        return ", ".join(_show(name, item, lang) for item in value)
-    return str(value)
+IDS_OF_STEPS = ("after",)       # fields whose values are step ids: shown as the steps' titles
+IDS_OF_LANES = ("alongside",)
+MONEY = ("cost", "rate")
+RATIOS = ("chance",)
+SCORES = ("emotion", "emotions")
 
 
-def _field(kind: str, name: str, where: str, lang: str) -> str:
-    try:
-        return label(lang, f"cmp.{kind}.{name}").format(where=where)
-    except KeyError:            # a field added to the format after this table
-        return label(lang, "cmp.field").format(field=name, where=where)
+class _Words:
+    """A comparison's phrases: titles for ids (the new version's first, then the old one's, for what is gone), the
+    language and the currency."""
 
-
-def _phrase(kind: str, name: str, where: str, old: Any, new: Any, lang: str) -> str:
-    return f"{_field(kind, name, where, lang)} {_show(name, old, lang)} {ARROW} {_show(name, new, lang)}"
-
-
-class _Names:
-    """Titles for ids, the new version's first, then the old one's (for what is gone)."""
-
-    def __init__(self, *services: Service | None) -> None:
+    def __init__(self, diff: Diff) -> None:
+        self.lang, self.currency = _lang(diff), _currency(diff)
         self.lanes: dict[str, str] = {}
         self.steps: dict[str, str] = {}
         self.stages: dict[str, str] = {}
-        for service in services:
+        for service in (diff.new.service, diff.old.service):
             if service is None:
                 continue
             self.lanes |= {lane.id: lane.title for lane in service.lanes if lane.id not in self.lanes}
@@ -158,11 +142,48 @@ class _Names:
         step, lane = key.rsplit(".", 1)
         return f"{self.steps.get(step, step)} · {self.lanes.get(lane, lane)}"
 
+    def show(self, name: str, value: Any) -> str:
+        """A field's value as people read it."""
+        if name in IDS_OF_STEPS and value is None:
+            return label(self.lang, "cmp.default_after")
+        if value is None or value == [] or value == {}:
+            return label(self.lang, "report.none")
+        if isinstance(value, bool):
+            return label(self.lang, "cmp.yes" if value else "cmp.no")
+        if isinstance(value, dict):         # per customer lane
+            return ", ".join(f"{self.lanes.get(lane, lane)} {self.show(name, item)}" for lane, item in value.items())
+        if isinstance(value, list):
+            return ", ".join(self.show(name, item) for item in value)
+        if name in IDS_OF_STEPS:
+            return f"“{self.steps.get(value, value)}”"
+        if name in IDS_OF_LANES:
+            return f"“{self.lanes.get(value, value)}”"
+        if isinstance(value, (int, float)):
+            if name.endswith("_s"):
+                return humanize.duration(value)
+            if name in SCORES:
+                return humanize.score(value)
+            if name in MONEY:
+                return humanize.money(value, self.currency)
+            if name in RATIOS:
+                return humanize.percent(value) or ""
+            return f"{value:g}"
+        return f"“{value}”"
 
-def _structure(diff: Diff, kind: str, names: _Names, where_of: Any) -> list[tuple[str, str]]:
+    def field(self, kind: str, name: str, where: str) -> str:
+        try:
+            return label(self.lang, f"cmp.{kind}.{name}").format(where=where)
+        except KeyError:            # a field added to the format after this table
+            return label(self.lang, "cmp.field").format(field=name, where=where)
+
+    def phrase(self, kind: str, name: str, where: str, old: Any, new: Any) -> str:
+        return f"{self.field(kind, name, where)} {self.show(name, old)} {ARROW} {self.show(name, new)}"
+
+
+def _structure(diff: Diff, kind: str, words: _Words, where_of: Any) -> list[tuple[str, str]]:
     """(id, phrase) for each item of `kind` added, removed or changed."""
     assert diff.sections is not None
-    lang = _lang(diff)
+    lang = words.lang
     part = diff.sections[kind]
     whole = {key for key, _ in diff.sections["steps"].added + diff.sections["steps"].removed}
     out = []
@@ -171,12 +192,12 @@ def _structure(diff: Diff, kind: str, names: _Names, where_of: Any) -> list[tupl
             if kind != "actions":
                 out.append((key, label(lang, f"cmp.{status}.{kind}").format(where=where_of(key))))
             elif key.rsplit(".", 1)[0] in whole:        # the step came or went with it: say what it did
-                out.append((key, f"{names.lanes.get(key.rsplit('.', 1)[1])}: {_show('text', fields['text'], lang)}"))
+                out.append((key, f"{words.lanes.get(key.rsplit('.', 1)[1])}: {words.show('text', fields['text'])}"))
             else:
                 out.append((key, label(lang, f"cmp.{status}.{kind}").format(where=where_of(key))
-                            + f" {_show('text', fields['text'], lang)}"))
+                            + f" {words.show('text', fields['text'])}"))
     for key, changes in part.changed:
-        out += [(key, _phrase(kind, name, where_of(key), old, new, lang)) for name, (old, new) in changes.items()]
+        out += [(key, words.phrase(kind, name, where_of(key), old, new)) for name, (old, new) in changes.items()]
     return out
 
 
@@ -184,23 +205,23 @@ def other_changes(diff: Diff) -> list[str]:
     """Lanes and stages added, removed or changed, as phrases."""
     if diff.sections is None:
         return []
-    names = _Names(diff.new.service, diff.old.service)
-    return [phrase for kind, titles in (("lanes", names.lanes), ("stages", names.stages))
-            for _, phrase in _structure(diff, kind, names, lambda key, t=titles: t.get(key, key))]
+    words = _Words(diff)
+    return [phrase for kind, titles in (("lanes", words.lanes), ("stages", words.stages))
+            for _, phrase in _structure(diff, kind, words, lambda key, t=titles: t.get(key, key))]
 
 
 def step_changes(diff: Diff) -> list[StepChange]:
     """Per step, in the new version's order (removed steps after the step they followed), what changed."""
     if diff.sections is None or diff.old.service is None or diff.new.service is None:
         return []
-    names = _Names(diff.new.service, diff.old.service)
+    words = _Words(diff)
     steps = diff.sections["steps"]
     status = {key: "added" for key, _ in steps.added} | {key: "removed" for key, _ in steps.removed}
     phrases: dict[str, list[str]] = {}
-    for key, phrase in _structure(diff, "steps", names, lambda key: names.steps.get(key, key)):
+    for key, phrase in _structure(diff, "steps", words, lambda key: words.steps.get(key, key)):
         if status.get(key) is None:
             phrases.setdefault(key, []).append(phrase)
-    for key, phrase in _structure(diff, "actions", names, names.action):
+    for key, phrase in _structure(diff, "actions", words, words.action):
         phrases.setdefault(key.rsplit(".", 1)[0], []).append(phrase)
     stage_of: dict[str, str] = {}
     for fields_of in (dict(steps.removed), {s.id: {"stage": s.stage} for s in diff.new.service.steps}):
@@ -208,7 +229,7 @@ def step_changes(diff: Diff) -> list[StepChange]:
     rows = []
     for step in step_order(diff.old.service, diff.new.service):
         if step in phrases or step in status:
-            rows.append(StepChange(step, names.steps[step], names.stages.get(stage_of[step], stage_of[step]),
+            rows.append(StepChange(step, words.steps[step], words.stages.get(stage_of[step], stage_of[step]),
                                    status.get(step, "changed"), tuple(phrases.get(step, ()))))
     return rows
 
