@@ -152,12 +152,59 @@ def test_same_file_on_both_sides_has_no_changes(tmp_path: Path) -> None:
     assert marked(tmp_path, "cafe.yaml") == {}
 
 
-def test_parallel_steps_with_after() -> None:
-    if not check_file(PAIRS / "cafe-parallel.yaml").valid:
-        pytest.skip("waits for format 1.1 (`after`) from branch i10")
+def needs_format_1_1(name: str) -> None:
+    if not check_file(PAIRS / name).valid:
+        pytest.skip("waits for format 1.1 from branch i10")
+
+
+def test_two_steps_made_parallel_with_after(tmp_path: Path) -> None:
+    needs_format_1_1("cafe-parallel.yaml")
     data, text = compare("cafe-parallel.yaml")
-    assert [(item["id"], sorted(item["changes"])) for item in data["steps"]["changed"]] == [
-        ("drinks", ["after"]), ("meal", ["after"])]
+    assert data["steps"]["changed"] == [{"id": "drinks", "changes": {"after": {"old": None, "new": ["order"]}}},
+                                        {"id": "meal", "changes": {"after": {"old": None, "new": ["order"]}}}]
     # queue 0-13m, order 13-21m, drinks 21-29m beside meal 21-78m, pay 78-97m
-    assert data["metrics"]["lead_time_s"] == {"old": 6300, "new": 5820, "delta": -480}
-    assert text[2] == "Lead time 1h 45m → 1h 37m (−8m, −7.6 %)"
+    assert moved(data) == {
+        "lead_time_s": {"old": 6300, "new": 5820, "delta": -480},
+        "expected_lead_time_s": {"old": 6300, "new": 5820, "delta": -480},
+        "value_added_ratio": {"old": 0.448, "new": 0.485, "delta": 0.037},
+        "stage.dine.time_s": {"old": 4380, "new": 3900, "delta": -480},
+    }
+    assert data["findings"]["added"] == data["findings"]["resolved"] == []
+    assert text[2:6] == ["Lead time 1h 45m → 1h 37m (−8m, −7.6 %)", "Value-added ratio 44.8 % → 48.5 % (+3.7 pp)",
+                         "Expected lead time 1h 45m → 1h 37m (−8m, −7.6 %)",
+                         "Time in stage Dine 1h 13m → 1h 5m (−8m, −11.0 %)"]
+    assert text[7:12] == ["~ Drinks (Dine)", "  Steps before Drinks the step before → “Order”", "",
+                          "~ Meal (Dine)", "  Steps before Meal the step before → “Order”"]
+    assert marked(tmp_path, "cafe-parallel.yaml") == {"changed.drinks": "", "changed.meal": ""}
+
+
+def test_costs_chance_and_emotions_per_customer_lane() -> None:
+    needs_format_1_1("clinic.yaml")
+    new = PAIRS / "clinic-future.yaml"
+    data = json.loads(run_cli("diff", PAIRS / "clinic.yaml", new, "--format", "json").stdout)
+    assert moved(data) == {
+        "expected_lead_time_s": {"old": 2172, "new": 2166, "delta": -6},
+        "cost.total": {"old": 75.5, "new": 65.5, "delta": -10},
+        "cost.direct": {"old": 32, "new": 22, "delta": -10},
+        "cost.expected": {"old": 75.5, "new": 65.5, "delta": -10},
+        "findings.open": {"old": 2, "new": 1, "delta": -1},
+    }
+    assert {name for name in data["metrics"] if name.startswith("cost.")} == {
+        "cost.total", "cost.labour", "cost.direct", "cost.indirect", "cost.waste", "cost.expected"}
+    assert data["steps"]["changed"] == [
+        {"id": "triage", "changes": {"emotion": {"old": -2, "new": -1},
+                                     "emotions": {"old": {"patient": -1, "carer": -2},
+                                                  "new": {"patient": 0, "carer": -1}}}},
+        {"id": "recall", "changes": {"chance": {"old": 0.2, "new": 0.1}}}]
+    assert data["actions"]["changed"] == [{"id": "xray.nurse", "changes": {"cost": {"old": 20, "new": 10}}}]
+    assert where(data["findings"]["resolved"]) == [("P102", "triage", "carer")]
+    assert where(data["findings"]["open"]) == [("T701", "triage", None)] and data["findings"]["added"] == []
+    text = run_cli("diff", PAIRS / "clinic.yaml", new).stdout.splitlines()
+    assert text[2:7] == ["Expected lead time 36m 12s → 36m 6s (−6s, −0.3 %)",
+                         "Cost 75.50 EUR → 65.50 EUR (−10.00 EUR, −13.2 %)",
+                         "Direct cost 32.00 EUR → 22.00 EUR (−10.00 EUR, −31.2 %)",
+                         "Expected cost 75.50 EUR → 65.50 EUR (−10.00 EUR, −13.2 %)",
+                         "Open findings 2 → 1 (−1, −50.0 %)"]
+    for line in ("  Emotions at Describes the pain Patient −1, Carer −2 → Patient 0, Carer −1",
+                 "  Direct cost of xray · Nurse 20.00 EUR → 10.00 EUR", "  Chance of Gets a call back 20.0 % → 10.0 %"):
+        assert line in text

@@ -150,3 +150,24 @@ def test_user_text_never_becomes_markup(tmp_path: Path) -> None:
     assert 'Emotion at <a rel="attachment" href="file:///etc/passwd">x</a> −2 → +1' in text and "Comparison: <script>alert(1)</script>" in text
     assert "49" not in text
     assert re.search(rb"/EmbeddedFiles|/Filespec|/URI", pdf.read_bytes()) is None
+
+
+def test_format_1_1_headline_and_one_curve_pair_per_customer_lane(tmp_path: Path) -> None:
+    from blueprint.api import check_file
+
+    if not check_file(PAIRS / "clinic.yaml").valid:
+        pytest.skip("waits for format 1.1 from branch i10")
+    out = tmp_path / "cmp.html"
+    write(PAIRS / "clinic.yaml", PAIRS / "clinic-future.yaml", out)
+    html = out.read_text(encoding="utf-8")
+    _, emotions = charts(html)
+    texts = [t.text for t in emotions.iter(f"{SVG}text")]
+    assert [t for t in texts if "," in (t or "")] == ["Patient, Before", "Patient, After", "Carer, Before",
+                                                      "Carer, After"]
+    pdf = tmp_path / "cmp.pdf"
+    write(PAIRS / "clinic.yaml", PAIRS / "clinic-future.yaml", pdf)
+    text = text_of(pdf)
+    for row in ("Lead time 37m 37m", "Expected lead time 36m 12s 36m 6s −6s, −0.3 %",
+                "Value-added ratio 16.2 % 16.2 %", "Cost 75.50 EUR 65.50 EUR −10.00 EUR, −13.2 %",
+                "Cost of waste 0.00 EUR 0.00 EUR", "Total fail-point risk 0 0", "Open findings 2 1 −1, −50.0 %"):
+        assert row in text, row
