@@ -105,18 +105,18 @@ def _section(old: dict[str, Fields], new: dict[str, Fields]) -> Section:
 
 
 def _is_number(value: object) -> bool:
-    return value is None or (isinstance(value, (int, float)) and not isinstance(value, bool))
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def numbers(data: dict[str, Any], findings: Sequence[Finding]) -> dict[str, float | None]:
-    """The numbers a comparison weighs, by name: every top-level number of `metrics --format json`, `NAME.PART`
-    for each number of a top-level mapping (`cost.total`), `stage.ID.time_s` per stage, the total fail-point risk
-    and the number of findings."""
+    """The numbers a comparison weighs, by name: every top-level number of `metrics --format json` (null included:
+    a ratio without a lead time), `NAME.PART` for each number of a top-level mapping (`cost.total`; not its
+    currency), `stage.ID.time_s` per stage, the total fail-point risk and the number of findings."""
     result: dict[str, float | None] = {}
     for name, value in data.items():
         if isinstance(value, dict):
             result.update({f"{name}.{part}": number for part, number in value.items() if _is_number(number)})
-        elif _is_number(value):
+        elif value is None or _is_number(value):
             result[name] = value
     result["fail_points.risk"] = sum(fail["risk"] for fail in data["fail_points"] if fail["risk"] is not None)
     result["findings.open"] = len(findings)
