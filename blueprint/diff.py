@@ -176,10 +176,16 @@ def marks(diff: Diff) -> Marks:
         return Marks()
     steps, actions = diff.sections["steps"], diff.sections["actions"]
     added = frozenset(key for key, _ in steps.added)
-    changed = {tuple(key.rsplit(".", 1)) for key, _ in actions.changed}
-    changed |= {pair for pair in (tuple(key.rsplit(".", 1)) for key, _ in actions.added) if pair[0] not in added}
-    return Marks(added, frozenset(changed), frozenset(key for key, _ in steps.changed),  # type: ignore[arg-type]
+    changed = {_endpoint(key) for key, _ in actions.changed}
+    changed |= {pair for pair in (_endpoint(key) for key, _ in actions.added) if pair[0] not in added}
+    return Marks(added, frozenset(changed), frozenset(key for key, _ in steps.changed),
                  tuple(fields["title"] for _, fields in steps.removed))
+
+
+def _endpoint(key: str) -> tuple[str, str]:
+    """(step, lane) of an action's id `STEP.LANE`."""
+    step, lane = key.rsplit(".", 1)
+    return step, lane
 
 
 def as_json(diff: Diff) -> str:

@@ -11,6 +11,7 @@ import pytest
 
 from blueprint.api import check_file
 from support import run_cli
+from svg_geometry import Picture
 
 PAIRS = Path(__file__).parent / "fixtures" / "compare"
 CURRENT = PAIRS / "cafe.yaml"
@@ -208,3 +209,24 @@ def test_costs_chance_and_emotions_per_customer_lane() -> None:
     for line in ("  Emotions at Describes the pain Patient −1, Carer −2 → Patient 0, Carer −1",
                  "  Direct cost of xray · Nurse 20.00 EUR → 10.00 EUR", "  Chance of Gets a call back 20.0 % → 10.0 %"):
         assert line in text
+
+
+def test_marks_frame_what_they_mark(tmp_path: Path) -> None:
+    """The added frame holds its column's heading and boxes; a changed band rings its box; the removed box sits
+    below the lanes and the legend, overlapping nothing."""
+    result = run_cli("render", PAIRS / "cafe-future.yaml", "--compare", CURRENT, "-o", tmp_path)
+    assert result.returncode == 0, result.stderr
+    picture = Picture((tmp_path / "cafe-future.blueprint.svg").read_bytes())
+    frame = picture.rect("added.tap")
+    assert all(frame.contains(picture.rect(ident)) for ident in ("step.tap", "a.tap.guest", "a.tap.waiter"))
+    assert not frame.overlaps(picture.rect("a.meal.guest"))
+    for ring, box in (("changed.order.waiter", "a.order.waiter"), ("changed.drinks", "step.drinks")):
+        outer, inner = picture.rect(ring), picture.rect(box)
+        assert outer.contains(inner) and outer.width - inner.width == pytest.approx(8, abs=1)
+    removed = picture.rect("removed")
+    assert removed.top > picture.rect("legend").bottom > picture.rect("lane.kitchen").bottom
+    assert picture.text("removed") == "Removed: Wait for a table · Pay"
+    journey = Picture((tmp_path / "cafe-future.journey.svg").read_bytes())
+    assert journey.rect("added.tap").contains(journey.rect("step.tap"))
+    assert journey.rect("added.tap").contains(journey.rect("action.tap"))
+    assert journey.rect("changed.drinks").contains(journey.rect("step.drinks"))
