@@ -176,13 +176,13 @@ def marks(diff: Diff) -> Marks:
         return Marks()
     steps, actions = diff.sections["steps"], diff.sections["actions"]
     added = frozenset(key for key, _ in steps.added)
-    changed = {_endpoint(key) for key, _ in actions.changed}
-    changed |= {pair for pair in (_endpoint(key) for key, _ in actions.added) if pair[0] not in added}
+    changed = {endpoint(key) for key, _ in actions.changed}
+    changed |= {pair for pair in (endpoint(key) for key, _ in actions.added) if pair[0] not in added}
     return Marks(added, frozenset(changed), frozenset(key for key, _ in steps.changed),
                  tuple(fields["title"] for _, fields in steps.removed))
 
 
-def _endpoint(key: str) -> tuple[str, str]:
+def endpoint(key: str) -> tuple[str, str]:
     """(step, lane) of an action's id `STEP.LANE`."""
     step, lane = key.rsplit(".", 1)
     return step, lane

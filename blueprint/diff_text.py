@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import humanize
-from .diff import Diff
+from .diff import Diff, endpoint
 from .i18n import label
 from .model import Service
 
@@ -139,7 +139,7 @@ class _Words:
             self.steps |= {s.id: s.title for s in service.steps if s.id not in self.steps}
 
     def action(self, key: str) -> str:
-        step, lane = key.rsplit(".", 1)
+        step, lane = endpoint(key)
         return f"{self.steps.get(step, step)} · {self.lanes.get(lane, lane)}"
 
     def show(self, name: str, value: Any) -> str:
@@ -191,8 +191,8 @@ def _structure(diff: Diff, kind: str, words: _Words, where_of: Any) -> list[tupl
         for key, fields in items:
             if kind != "actions":
                 out.append((key, label(lang, f"cmp.{status}.{kind}").format(where=where_of(key))))
-            elif key.rsplit(".", 1)[0] in whole:        # the step came or went with it: say what it did
-                out.append((key, f"{words.lanes.get(key.rsplit('.', 1)[1])}: {words.show('text', fields['text'])}"))
+            elif endpoint(key)[0] in whole:        # the step came or went with it: say what it did
+                out.append((key, f"{words.lanes[endpoint(key)[1]]}: {words.show('text', fields['text'])}"))
             else:
                 out.append((key, label(lang, f"cmp.{status}.{kind}").format(where=where_of(key))
                             + f" {words.show('text', fields['text'])}"))
@@ -222,7 +222,7 @@ def step_changes(diff: Diff) -> list[StepChange]:
         if status.get(key) is None:
             phrases.setdefault(key, []).append(phrase)
     for key, phrase in _structure(diff, "actions", words, words.action):
-        phrases.setdefault(key.rsplit(".", 1)[0], []).append(phrase)
+        phrases.setdefault(endpoint(key)[0], []).append(phrase)
     stage_of: dict[str, str] = {}
     for fields_of in (dict(steps.removed), {s.id: {"stage": s.stage} for s in diff.new.service.steps}):
         stage_of |= {key: fields["stage"] for key, fields in fields_of.items()}
