@@ -9,12 +9,12 @@ from markupsafe import Markup
 
 from ..diff import Diff, marks
 from ..diff_text import HEADLINE, metric_rows, other_changes, step_changes, step_order
-from ..findings import Finding, UsageError
+from ..findings import UsageError
 from ..i18n import label
 from ..model import LaneKind, Service, Step
 from . import check_options, report_date
 from .compare_charts import Curve, StagePair, emotion_pairs, stage_pairs
-from .context import FindingRow
+from .context import FindingRow, _findings
 from .diagrams import section
 from .paper import page_for
 from .template import _asset, _chart, _environment
@@ -33,11 +33,6 @@ class StepRow:
 class OpenRow:
     finding: FindingRow
     was: str | None             # the old message, when it changed
-
-
-def _finding(finding: Finding) -> FindingRow:
-    return FindingRow(finding.code, finding.severity.value, f"{finding.file}:{finding.line}:{finding.column}",
-                      finding.message)
 
 
 def _step_row(service: Service, step: Step) -> StepRow:
@@ -100,9 +95,9 @@ def comparison_report(diff: Diff, fmt: str = "pdf", paper_name: str = "a4", port
             future=drawn.result(),
             removed=[_step_row(old, old.step(key)) for key, _ in steps.removed],
             added=[_step_row(new, new.step(key)) for key, _ in steps.added],
-            resolved=[_finding(f) for f in diff.resolved], found=[_finding(f) for f in diff.added],
-            still=[OpenRow(_finding(now), before.message if before.message != now.message else None)
-                   for before, now in diff.open],
+            resolved=_findings(diff.resolved), found=_findings(diff.added),
+            still=[OpenRow(row, before.message if before.message != now.message else None)
+                   for row, (before, now) in zip(_findings([now for _, now in diff.open]), diff.open)],
             changes=step_changes(diff), other=other_changes(diff))
         if loading is not None:
             loading.result()
