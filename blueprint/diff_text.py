@@ -236,14 +236,17 @@ def step_changes(diff: Diff) -> list[StepChange]:
 
 def step_order(old: Service, new: Service) -> list[str]:
     """The new version's step ids, each removed step placed after the step it followed in the old version."""
-    ids = [step.id for step in new.steps]
-    present = set(ids)
-    previous: str | None = None
+    present = {step.id for step in new.steps}
+    removed_after: dict[str | None, list[str]] = {}
+    kept: str | None = None
     for step in old.steps:
-        if step.id not in present:
-            ids.insert(ids.index(previous) + 1 if previous is not None else 0, step.id)
-            present.add(step.id)
-        previous = step.id
+        if step.id in present:
+            kept = step.id
+        else:
+            removed_after.setdefault(kept, []).append(step.id)
+    ids = list(removed_after.get(None, ()))
+    for step in new.steps:
+        ids += [step.id, *removed_after.get(step.id, ())]
     return ids
 
 

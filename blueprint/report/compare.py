@@ -55,10 +55,11 @@ def _emotions(service: Service) -> dict[str, dict[str, int]]:
 
 
 def _curves(order: list[str], old: Service, new: Service) -> list[Curve]:
+    position = {step: index for index, step in enumerate(order)}
     curves = []
     for service, is_old in ((old, True), (new, False)):
         for lane, scores in _emotions(service).items():
-            points = tuple((order.index(step), score) for step, score in scores.items())
+            points = tuple((position[step], score) for step, score in scores.items())
             if points:
                 curves.append(Curve(lane, is_old, points))
     return curves
