@@ -346,7 +346,8 @@ class Paper(str, Enum):
 def diff(
     old: Annotated[str, typer.Argument(help="The old version: a file, or REV:path read from git.")],
     new: Annotated[str, typer.Argument(help="The new version: a file, or REV:path.")],
-    format: Annotated[TextOrJson, typer.Option("--format", help="Output format (stdout or a text -o FILE).")] = TextOrJson.text,
+    format: Annotated[TextOrJson, typer.Option(
+        "--format", help="Output format (stdout or a text -o FILE).")] = TextOrJson.text,
     out: Annotated[Optional[Path], typer.Option(
         "-o", "--out", help="Write to this file (default: stdout); .pdf or .html makes the comparison report.")] = None,
     paper: Annotated[Paper, typer.Option("--paper", help="Paper size of the comparison report.")] = Paper.a4,

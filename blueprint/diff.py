@@ -133,7 +133,8 @@ def _metrics(old: Document, new: Document) -> dict[str, dict[str, Any]]:
     assert old.service is not None and new.service is not None
     before = numbers(metrics_json(measure(old.service)), old.findings)
     after = numbers(metrics_json(measure(new.service)), new.findings)
-    return {name: _delta(before.get(name), after.get(name)) for name in [*after, *(n for n in before if n not in after)]}
+    names = [*after, *(name for name in before if name not in after)]
+    return {name: _delta(before.get(name), after.get(name)) for name in names}
 
 
 def _finding_key(finding: Finding) -> tuple[str, str | None, str | None]:

@@ -268,7 +268,6 @@ def as_text(diff: Diff) -> str:
         for key, items in (("cmp.resolved", diff.resolved), ("cmp.added", diff.added)):
             blocks.append([f"{label(lang, key)} ({len(items)})"] + [f"  {item}" for item in items] if items else [])
         # open findings are listed only where the message changed (a fail point's risk, say)
-        blocks.append([f"{label(lang, 'cmp.open')} ({len(diff.open)})"]
-                      + [f"  {new}  ({ARROW_BACK} {old.message})" for old, new in diff.open if old.message != new.message]
-                      if diff.open else [])
+        reworded = [f"  {new}  ({ARROW_BACK} {old.message})" for old, new in diff.open if old.message != new.message]
+        blocks.append([f"{label(lang, 'cmp.open')} ({len(diff.open)})"] + reworded if diff.open else [])
     return "\n\n".join("\n".join(block) for block in blocks if block) + "\n"

@@ -81,7 +81,8 @@ def test_html_charts_old_against_new(tmp_path: Path) -> None:
     # per stage an old bar then a new one, as long as the stage's time: Dine 73m -> 70m, Leave 19m -> 3m, Arrive 13m
     widths = [float(rect.get("width", 0)) for rect in bars.iter(f"{SVG}rect")][:6]
     assert widths[0] == pytest.approx(380.0) and widths[1] == pytest.approx(380.0 * 70 / 73, abs=0.01)
-    assert widths[2] == pytest.approx(380.0 * 19 / 73, abs=0.01) and widths[3] == pytest.approx(380.0 * 3 / 73, abs=0.01)
+    assert widths[2] == pytest.approx(380.0 * 19 / 73, abs=0.01)
+    assert widths[3] == pytest.approx(380.0 * 3 / 73, abs=0.01)
     assert widths[4] == pytest.approx(380.0 * 13 / 73, abs=0.01) and widths[5] == 0.5   # gone: a hairline, "–"
     labels = [t.text for t in bars.iter(f"{SVG}text")]
     assert labels[:9] == ["Dine", "1h 13m", "1h 10m", "Leave", "19m", "3m", "Arrive", "13m", "–"]
@@ -130,7 +131,8 @@ def test_chinese_labels(tmp_path: Path) -> None:
     text = text_of(out)
     for part in ("对比", "关键数字", "总时长", "各阶段用时", "情绪：之前与之后", "未来服务蓝图（标出改动）", "逐步改动",
                  "之前的等待 1h 30m → 40m", "已解决的发现 (0)", "新增的发现 (0)",
-                 "expected wait 40m exceeds the tolerance of 30m", "之前: expected wait 1h 30m exceeds the tolerance of 30m"):
+                 "expected wait 40m exceeds the tolerance of 30m",
+                 "之前: expected wait 1h 30m exceeds the tolerance of 30m"):
         assert part in text, part
 
 
@@ -147,7 +149,8 @@ def test_user_text_never_becomes_markup(tmp_path: Path) -> None:
     pdf = tmp_path / "cmp.pdf"
     write(old, new, pdf)
     text = text_of(pdf)
-    assert 'Emotion at <a rel="attachment" href="file:///etc/passwd">x</a> −2 → +1' in text and "Comparison: <script>alert(1)</script>" in text
+    assert 'Emotion at <a rel="attachment" href="file:///etc/passwd">x</a> −2 → +1' in text
+    assert "Comparison: <script>alert(1)</script>" in text
     assert "49" not in text
     assert re.search(rb"/EmbeddedFiles|/Filespec|/URI", pdf.read_bytes()) is None
 

@@ -34,7 +34,8 @@ def test_same_file_has_no_differences() -> None:
     assert result.returncode == 0
     assert result.stdout.splitlines()[2:] == ["no changes"]
     data = diff_json(EXAMPLE, EXAMPLE)
-    assert all(data[kind] == {"added": [], "removed": [], "changed": []} for kind in ("lanes", "stages", "steps", "actions"))
+    assert all(data[kind] == {"added": [], "removed": [], "changed": []}
+               for kind in ("lanes", "stages", "steps", "actions"))
     assert data["findings"]["added"] == data["findings"]["resolved"] == []
     assert len(data["findings"]["open"]) == 6
     assert all(value["delta"] == 0 for value in data["metrics"].values())
@@ -79,8 +80,8 @@ def test_added_removed_and_changed_steps_stages_and_actions(tmp_path: Path) -> N
     assert added == [("L601", "keys", "app")]
     assert resolved == [("F201", "verify", "pms"), ("F202", "verify", "pms"), ("P101", "park", None)]
     text = run_cli("diff", EXAMPLE, new).stdout.splitlines()
-    for line in ("+ Takes the key card (Check in)", "  Guest: “Takes the key card”", "  Hotel app: “Sends a digital key”",
-                 "~ Hands over ID and card (Check in)",
+    for line in ("+ Takes the key card (Check in)", "  Guest: “Takes the key card”",
+                 "  Hotel app: “Sends a digital key”", "~ Hands over ID and card (Check in)",
                  "  Action at Hands over ID and card · Booking system removed “Looks up booking”",
                  "  Title of stage Get there “Arrive” → “Get there”",
                  "  Pain points at Parks at the entrance “No free spaces after 22:00” → none"):
