@@ -117,6 +117,7 @@ def metric_rows(diff: Diff, names: tuple[str, ...] | None = None, changed_only: 
 
 IDS_OF_STEPS = ("after",)       # fields whose values are step ids: shown as the steps' titles
 IDS_OF_LANES = ("alongside",)
+IDS_OF_STAGES = ("stage",)
 MONEY = ("cost", "rate")
 RATIOS = ("chance",)
 SCORES = ("emotion", "emotions")
@@ -158,6 +159,8 @@ class _Words:
             return f"“{self.steps.get(value, value)}”"
         if name in IDS_OF_LANES:
             return f"“{self.lanes.get(value, value)}”"
+        if name in IDS_OF_STAGES:
+            return f"“{self.stages.get(value, value)}”"
         if isinstance(value, (int, float)):
             if name.endswith("_s"):
                 return humanize.duration(value)

@@ -230,3 +230,14 @@ def test_marks_frame_what_they_mark(tmp_path: Path) -> None:
     assert journey.rect("added.tap").contains(journey.rect("step.tap"))
     assert journey.rect("added.tap").contains(journey.rect("action.tap"))
     assert journey.rect("changed.drinks").contains(journey.rect("step.drinks"))
+
+
+def test_a_step_moved_to_another_stage_is_named_by_titles(tmp_path: Path) -> None:
+    moved_file = tmp_path / "moved.yaml"
+    moved_file.write_text(CURRENT.read_text(encoding="utf-8").replace("  - id: leave\n    title: Leave\n    steps:\n", ""),
+                          encoding="utf-8")
+    result = run_cli("diff", CURRENT, moved_file)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[2:10] == [
+        "Time in stage Dine 1h 13m → 1h 32m (+19m, +26.0 %)", "Time in stage Leave 19m → –", "",
+        "Lanes and stages", "  Stage Leave removed", "", "~ Pay (Dine)", "  Stage of Pay “Leave” → “Dine”"]
