@@ -304,6 +304,27 @@ def watch(
     watch_folder(src, out, _build_options(formats, report), jobs or default_jobs(), progress_for_terminal)
 
 
+@app.command()
+@_errors_to_exit
+def serve(
+    path: Annotated[Path, typer.Argument(help="A service file, or a folder of them.")],
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port (0: any free one).")] = 8000,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on; other than loopback, with a warning.")]
+    = "127.0.0.1",
+    open_browser: Annotated[bool, typer.Option("--open", help="Open the page in the browser.")] = False,
+) -> None:
+    """A live preview page: both diagrams with zoom and pan, metrics and findings, redrawn on every save.
+
+    An invalid file keeps its last good drawing under an overlay of its errors. Needs the package's
+    `serve` extra (docs/serve.md). Exit 2 when the port is in use.
+
+    Example:  blueprint serve samples/ --open
+    """
+    from .serve.run import serve as serve_preview
+
+    serve_preview(path, host, port, open_browser, typer.echo, lambda text: typer.echo(text, err=True))
+
+
 class ExportFormat(str, Enum):
     mermaid = "mermaid"
 

@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 # gcc and libyaml-dev build the loader's C composer (blueprint/_compose.c); without them it composes in Python, slower
 packages=(graphviz fonts-noto-cjk fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
           poppler-utils gcc libc6-dev libyaml-dev)
+# the browser test of `blueprint serve` drives Debian's chromium through Playwright (never Playwright's own download)
+packages+=(chromium)
 python3 -c "import ensurepip, venv" 2>/dev/null || packages+=(python3-venv)
 python3 -c "import os, sysconfig; assert os.path.exists(sysconfig.get_paths()['include'] + '/Python.h')" \
   2>/dev/null || packages+=(python3-dev)
@@ -23,7 +25,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]"
+.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test,serve]"
 # Bytecode for our own modules now: where PYTHONDONTWRITEBYTECODE is set, every run would compile them again
 .venv/bin/python -m compileall -q blueprint
 echo "setup: ready ($(.venv/bin/blueprint --version), $(dot -V 2>&1))"

@@ -1,10 +1,14 @@
 """Test helpers: check YAML text, run the real command line, where things are."""
 from __future__ import annotations
 
+import signal
 import stat
 import subprocess
 import sys
 import textwrap
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from blueprint.api import Document, check_bytes
@@ -58,3 +62,38 @@ def alive(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return state not in ("Z", "X")
+
+
+class Running:
+    """A long-running `blueprint COMMAND ...` (watch, serve) whose output is collected line by line."""
+
+    TIMEOUT_S = 15.0
+
+    def __init__(self, *args: str | Path) -> None:
+        self.process = subprocess.Popen([str(BLUEPRINT), *map(str, args)],
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.lines: list[str] = []
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def wait_for(self, condition: Callable[[], bool], what: str) -> None:
+        deadline = time.monotonic() + self.TIMEOUT_S
+        while not condition():
+            assert self.process.poll() is None, f"exited early: {self.lines}"
+            assert time.monotonic() < deadline, f"timed out waiting for {what}: {self.lines}"
+            time.sleep(0.05)
+
+    def seen(self, text: str) -> Callable[[], bool]:
+        return lambda: any(text in line for line in self.lines)
+
+    def interrupt(self) -> int:
+        """Ctrl-C; the exit code."""
+        self.process.send_signal(signal.SIGINT)
+        code = self.process.wait(timeout=self.TIMEOUT_S)
+        self.reader.join(timeout=self.TIMEOUT_S)
+        return code
