@@ -1,4 +1,5 @@
-"""Times `blueprint report` (the real command, WeasyPrint import included) on the samples and a generated 10-step service.
+"""Times `blueprint report` (the real command, WeasyPrint import included) on the samples and a generated
+10-step service.
 
 Each figure is the best of REPEAT runs (the machine is shared; the minimum is the least noisy).
 Target: under 3 s for a 10-step service.

@@ -39,7 +39,7 @@ def main() -> None:
                     seen = len(events.changes)
                     start = time.perf_counter()
                     source.write_text(f"{text}\n# edit {run}\n", encoding="utf-8")
-                    server.wait_for(lambda: len(events.changes) > seen, "the change event")
+                    server.wait_for(lambda seen=seen: len(events.changes) > seen, "the change event")
                     to_event.append(time.perf_counter() - start)
                     server.json(f"/data/{name}")
                     for view in ("journey", "blueprint"):

@@ -19,10 +19,11 @@ from .findings import BlueprintError, UsageError
 
 if TYPE_CHECKING:
     from .api import Document
+    from .model import Service
 
 app = typer.Typer(
     help="Service blueprints and customer journey maps from one YAML file: check, measure, draw, report.",
-    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]})
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -51,11 +52,12 @@ def _print_errors(document: Document) -> None:
     typer.echo(as_text(document.errors), err=True, nl=False)
 
 
-def _exit_if_invalid(document: Document) -> None:
-    """Exit 1 with the errors when the checked file is invalid."""
+def _exit_if_invalid(document: Document) -> Service:
+    """The checked file's service; exit 1 with the errors when the file is invalid."""
     if document.service is None:
         _print_errors(document)
         raise typer.Exit(1)
+    return document.service
 
 
 def _colour() -> bool:
@@ -135,13 +137,12 @@ def metrics(
     from .metrics import measure, metrics_json
     from .tables import metrics_table
 
-    document = check_file(file)
-    _exit_if_invalid(document)
-    measured = measure(document.service)
+    service = _exit_if_invalid(check_file(file))
+    measured = measure(service)
     if format is TextOrJson.json:
         typer.echo(json.dumps(metrics_json(measured), ensure_ascii=False, indent=2))
     else:
-        typer.echo(metrics_table(document.service, measured), nl=False)
+        typer.echo(metrics_table(service, measured), nl=False)
 
 
 @app.command()
@@ -195,7 +196,8 @@ def render(
     files: Annotated[list[Path], typer.Argument(help="Service files.")],
     format: Annotated[DiagramFormat, typer.Option("-f", "--format", help="Output format.")] = DiagramFormat.svg,
     view: Annotated[View, typer.Option("--view", help="Which diagram(s).")] = View.all,
-    out: Annotated[Optional[Path], typer.Option("-o", "--out", help="Output folder (default: next to each input).")] = None,
+    out: Annotated[Optional[Path], typer.Option(
+        "-o", "--out", help="Output folder (default: next to each input).")] = None,
     compare: Annotated[Optional[str], typer.Option(
         "--compare", help="An older version (a file or REV:path): mark what changed since.")] = None,
 ) -> None:
@@ -253,7 +255,8 @@ def _build_options(formats: str, report: bool) -> Any:
 def build(
     src: Annotated[Path, typer.Argument(help="Folder of service files (searched recursively).")],
     out: Annotated[Path, typer.Option("-o", "--out", help="Output folder; SRC's sub-folders are mirrored.")],
-    jobs: Annotated[Optional[int], typer.Option("-j", "--jobs", min=1, help="Worker processes (default: cores).")] = None,
+    jobs: Annotated[Optional[int], typer.Option(
+        "-j", "--jobs", min=1, help="Worker processes (default: cores).")] = None,
     formats: Annotated[str, typer.Option("-f", "--format", help="Comma-separated: svg, png, pdf, dot.")] = "svg",
     report: Annotated[bool, typer.Option("--report", help="Also write STEM.report.pdf.")] = False,
     check: Annotated[bool, typer.Option("--check", help="Build nothing; exit 1 naming stale outputs.")] = False,
@@ -287,7 +290,8 @@ def build(
 def watch(
     src: Annotated[Path, typer.Argument(help="Folder of service files (searched recursively).")],
     out: Annotated[Path, typer.Option("-o", "--out", help="Output folder; SRC's sub-folders are mirrored.")],
-    jobs: Annotated[Optional[int], typer.Option("-j", "--jobs", min=1, help="Worker processes (default: cores).")] = None,
+    jobs: Annotated[Optional[int], typer.Option(
+        "-j", "--jobs", min=1, help="Worker processes (default: cores).")] = None,
     formats: Annotated[str, typer.Option("-f", "--format", help="Comma-separated: svg, png, pdf, dot.")] = "svg",
     report: Annotated[bool, typer.Option("--report", help="Also write STEM.report.pdf.")] = False,
 ) -> None:
@@ -347,9 +351,7 @@ def export(
     from .export_mermaid import journey_mermaid
     from .write import write_atomic
 
-    document = check_file(file)
-    _exit_if_invalid(document)
-    text = journey_mermaid(document.service, str(file))
+    text = journey_mermaid(_exit_if_invalid(check_file(file)), str(file))
     if out is None:
         typer.echo(text, nl=False)
     else:

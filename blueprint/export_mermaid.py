@@ -58,7 +58,8 @@ def _dropped(service: Service) -> list[str]:
 
 
 def journey_mermaid(service: Service, source: str) -> str:
-    """Mermaid `journey` text: a section per stage, a task per step scored emotion + 3, actors from the visible lanes."""
+    """Mermaid `journey` text: a section per stage, a task per step scored emotion + 3, actors from the visible
+    lanes."""
     lines = ["journey", _comment(f"Exported by blueprint {__version__} from {source}.")]
     dropped = _dropped(service)
     if dropped:

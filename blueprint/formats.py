@@ -27,7 +27,8 @@ def as_text(findings: Sequence[Finding], colour: bool = False) -> str:
 
 def summary(findings: Sequence[Finding], files: int) -> str:
     counts = Counter(finding.severity for finding in findings)
-    parts = [f"{counts[severity]} {severity.value}{'s' if counts[severity] != 1 and severity is not Severity.INFO else ''}"
+    parts = [f"{counts[severity]} {severity.value}"
+             f"{'s' if counts[severity] != 1 and severity is not Severity.INFO else ''}"
              for severity in Severity]
     return f"{files} file{'s' if files != 1 else ''} checked: " + ", ".join(parts)
 

@@ -17,9 +17,9 @@ from .model import Loc
 try:
     from yaml._yaml import CParser as _Parser
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    _Parser = None
+    _Parser = None  # type: ignore[misc, assignment]
 try:
-    from . import _compose as _compose_c
+    from . import _compose as _compose_c  # type: ignore[attr-defined]  # C, built at install
 except ImportError:  # pragma: no cover - built without a C compiler or libyaml's headers
     _compose_c = None
 

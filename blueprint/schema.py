@@ -4,7 +4,8 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, GetJsonSchemaHandler,
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field,
+                      GetJsonSchemaHandler,
                       Tag, WithJsonSchema, model_validator)
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
@@ -27,7 +28,8 @@ def _version(value: Any) -> Any:
 
 
 def _duration_in_range(value: str) -> str:
-    if parse_duration(value) > MAX_DURATION_S:  # past this, sums of durations can overflow to infinity
+    seconds = parse_duration(value)
+    if seconds is not None and seconds > MAX_DURATION_S:  # past this, sums of durations overflow to infinity
         raise PydanticCustomError("duration_range", "'{input}' is longer than 100 years", {"input": value})
     return value
 
@@ -90,7 +92,7 @@ class Shorthand(Spec):
     def __get_pydantic_json_schema__(cls, schema: core_schema.CoreSchema,
                                      handler: GetJsonSchemaHandler) -> JsonSchemaValue:
         json_schema = handler(schema)
-        shown = {key: json_schema[key] for key in ("title", "description") if key in json_schema}
+        shown: dict[str, Any] = {key: json_schema[key] for key in ("title", "description") if key in json_schema}
         return {**shown, "anyOf": [{"type": "string", "description": f"short for {{{cls.shorthand_field}: ...}}"},
                                    json_schema]}
 
@@ -155,7 +157,8 @@ class ActionSpec(Shorthand):
     fail: FailSpec | None = None
     owner: Text | None = None
     to: Annotated[list[Reference], BeforeValidator(_one_or_many),
-                  WithJsonSchema({"anyOf": [_REFERENCE_SCHEMA, {"type": "array", "items": _REFERENCE_SCHEMA}]})] = _empty(list)
+                  WithJsonSchema({"anyOf": [_REFERENCE_SCHEMA,
+                                            {"type": "array", "items": _REFERENCE_SCHEMA}]})] = _empty(list)
 
 
 class TouchpointSpec(Shorthand):
@@ -212,7 +215,8 @@ _RULES_SCHEMA = {
     "description": "Turn a flag off ('off') or set its threshold (a number).",
     "properties": {code: {"anyOf": [{"const": "off"}, {"type": "number"}],
                           "description": f"{CODES[code].title}"
-                          + (f" (default threshold {CODES[code].threshold:g})" if CODES[code].threshold is not None else "")}
+                          + (f" (default threshold {CODES[code].threshold:g})"
+                             if CODES[code].threshold is not None else "")}
                    for code in FLAG_CODES},
     "additionalProperties": False,
 }

@@ -264,8 +264,8 @@ class _Builder:
             given = {(flow.source, flow.target, flow.kind) for flow in explicit}
             automatic = [flow for flow in automatic if (flow.source, flow.target, flow.kind) not in given]
             unique: dict[tuple[Endpoint, Endpoint, FlowKind], Flow] = {}
-            for flow in automatic + explicit:
-                unique.setdefault((flow.source, flow.target, flow.kind), flow)
+            for made in automatic + explicit:
+                unique.setdefault((made.source, made.target, made.kind), made)
             flows = tuple(unique.values())
         else:  # automatic flows never repeat one another
             flows = tuple(automatic)
@@ -393,14 +393,15 @@ def _path_between(flows: list[Flow], start: Endpoint, goal: Endpoint) -> list[En
                 came[flow.target] = node
                 queue.append(flow.target)
     path: list[Endpoint] = []
-    node: Endpoint | None = goal
-    while node is not None:
-        path.append(node)
-        node = came.get(node)
+    back: Endpoint | None = goal
+    while back is not None:
+        path.append(back)
+        back = came.get(back)
     return path[::-1]
 
 
-def build_service(spec: ServiceSpec, validated: Validated, locations: Locations, file: str) -> tuple[Service, list[Finding]]:
+def build_service(spec: ServiceSpec, validated: Validated, locations: Locations,
+                  file: str) -> tuple[Service, list[Finding]]:
     """The Service and the findings of every check that needs more than the schema."""
     builder = _Builder(spec, validated, locations, file)
     lanes = builder.lanes()

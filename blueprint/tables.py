@@ -20,7 +20,8 @@ def metrics_table(service: Service, metrics: Metrics) -> str:
     rows = []
     for stage in service.stages:
         stage_time = dict(metrics.stages)[stage.id]
-        rows.append([stage.id, "", "", format_minutes(stage_time), format_minutes(metrics.stage_value_added_s(stage.id))])
+        rows.append([stage.id, "", "", format_minutes(stage_time),
+                     format_minutes(metrics.stage_value_added_s(stage.id))])
         for step in metrics.steps:
             if step.stage == stage.id:
                 rows.append(["", step.id, format_minutes(step.wait_s), format_minutes(step.time_s),

@@ -87,7 +87,12 @@ def model_at(data: Any, path: Path) -> type[BaseModel] | None:
             if model is None or part not in fields_of(model):
                 return None
             annotation = fields_of(model)[part].annotation
-        node = node[part] if isinstance(node, (dict, list)) else None
+        if isinstance(node, dict):
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int):
+            node = node[part]
+        else:
+            node = None
     return _pick(models_in(annotation), node)
 
 

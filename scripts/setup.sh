@@ -25,7 +25,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test,serve]"
+.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test,serve,mkdocs,sphinx,lint]"
 # Bytecode for our own modules now: where PYTHONDONTWRITEBYTECODE is set, every run would compile them again
 .venv/bin/python -m compileall -q blueprint
 echo "setup: ready ($(.venv/bin/blueprint --version), $(dot -V 2>&1))"

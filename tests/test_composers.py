@@ -14,7 +14,8 @@ from blueprint import loader
 from blueprint.loader import SourcedFloat, SourcedInt
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = sorted([*ROOT.glob("samples/*.yaml"), *ROOT.glob("tests/fixtures/**/*.yaml"), *ROOT.glob("tests/hostile/*.yaml")])
+CORPUS = sorted([*ROOT.glob("samples/*.yaml"), *ROOT.glob("tests/fixtures/**/*.yaml"),
+                 *ROOT.glob("tests/hostile/*.yaml")])
 EXAMPLES = int(os.environ.get("BLUEPRINT_FUZZ_EXAMPLES", "1000"))
 
 LOL = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
@@ -25,7 +26,8 @@ SNIPPETS = [
     "!!python/object:os.system x\n", "a: !custom 1\n", "a: ! 1\n", "a: !!str 1\n", "!!map {a: 1}\n",
     "a: 1\na: 2\n", "a: 1\nb: 2\na: {c: [1, 2]}\n", 'a: "x\\x07y"\nb: "\\u0085"\nc: "\\t ok"\n',
     "? [a]\n: 1\n", "? {a: b}\n: 1\n", "<<: {a: 1}\n", "'<<': 1\n", "a: [1, 2\n", "a: b: c\n", "a:\n\t- b\n",
-    "a: \x07\n", "a: '\x85'\n", "x" * 3 + ": [" * 1 + "]\n", "".join(f"{' ' * i}k{i}:\n" for i in range(52)) + " " * 52 + "v\n",
+    "a: \x07\n", "a: '\x85'\n", "x" * 3 + ": [" * 1 + "]\n",
+    "".join(f"{' ' * i}k{i}:\n" for i in range(52)) + " " * 52 + "v\n",
     "a: 'no'\nb: no\nc: 0o17\nd: 0x1F\ne: 1e3\nf: .inf\ng: -.Inf\nh: .nan\ni: ~\nj: null\nk: true\nl: 007\nm: 1.10\n"
     "n: " + "9" * 40 + "\no: -0\np: +12\nq: 12:30\nr: .5\ns: 5.\nt: TRUE\nu: False\nv: 1_000\n",
     "a: |\n  x\n  y\nb: >\n  p\n  q\nc: |-\n  z\n", "名: 值 🙂\n'k': \"v\"\n", "a: [b, {c: d}, [e, [f]]]\n",

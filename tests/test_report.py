@@ -278,4 +278,5 @@ def test_weasyprint_imported_only_for_a_pdf() -> None:
             "from blueprint.report import report; "
             f"report(check_file(Path({str(ROOT / 'tests/fixtures/format-example.yaml')!r})), 'html'); "
             "print('weasyprint' in sys.modules)")
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

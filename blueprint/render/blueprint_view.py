@@ -74,7 +74,8 @@ def _lanes(canvas: Canvas, service: Service, grid: Grid) -> None:
                     penwidth=1.6, **{"class": f"line {name}"})
         caption = text.wrap(label(service.lang, f"line.{name}"), TITLE_W - 12, SMALL_SIZE, max_lines=2)
         w = max(text.width(part, SMALL_SIZE) for part in caption) + 10
-        canvas.node(head_x / 2 + MARGIN / 2, y, w, 4 + line_height(SMALL_SIZE) * len(caption), id=f"line.{name}.label", shape="box",
+        canvas.node(head_x / 2 + MARGIN / 2, y, w, 4 + line_height(SMALL_SIZE) * len(caption),
+                    id=f"line.{name}.label", shape="box",
                     style="rounded,filled", fillcolor="#FFFFFF", color=LINE_COLOR, penwidth=0.8,
                     label=Html(text_lines(caption, SMALL_SIZE, LINE_COLOR)))
     first, last = grid.bands[service.lanes[0].id][0], grid.bands[service.lanes[-1].id][1]

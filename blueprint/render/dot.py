@@ -1,8 +1,9 @@
 """DOT text for a picture whose every position we computed: escaping, pinned nodes, bands, fixed lines."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
+from typing import cast
 
 from .text import FONT, clean
 
@@ -74,7 +75,7 @@ def _value(value: object) -> str:
     if kind is Html:
         return f"<{value}>"
     if kind is float or kind is int:
-        return num(value)  # type: ignore[arg-type]
+        return num(value)
     return quote(str(value))
 
 
@@ -86,7 +87,7 @@ def attributes(attrs: dict[str, object]) -> str:
 class Canvas:
     """A pinned picture in points, y downwards; written as DOT that plain `dot` lays out with nop2."""
 
-    def __init__(self, width: float, height: float, graph_attrs: dict[str, object]) -> None:
+    def __init__(self, width: float, height: float, graph_attrs: Mapping[str, object]) -> None:
         self.width = width
         self.height = height
         self._graph = graph_attrs
@@ -103,7 +104,7 @@ class Canvas:
         name = f"cluster_{len(self._clusters) + 1}"
         bb = f"{num(x0)},{num(self.height - y1)},{num(x1)},{num(self.height - y0)}"
         if "lp" in attrs:
-            lx, ly = attrs.pop("lp")  # type: ignore[misc]
+            lx, ly = cast(tuple[float, float], attrs.pop("lp"))
             attrs["lp"] = self.pos(lx, ly)
         self._clusters.append(f"subgraph {name} {{ graph [{attributes({'id': id, 'bb': bb, **attrs})}]; }}")
 
@@ -126,16 +127,17 @@ class Canvas:
         extra = f", {preset}" if preset else ""
         self._edges.append(f"{tail} -> {head} [{attributes(attrs)}{extra}];")
 
-    def curve(self, points: Sequence[Point], **attrs: object) -> None:
+    def curve(self, points: Sequence[Point], preset: str = "", **attrs: object) -> None:
         """A fixed Bézier path (3n+1 points) between two invisible ends; never re-routed."""
         tail = self.anchor(*points[0])
         head = self.anchor(*points[-1])
         spline = " ".join(self.pos(x, y) for x, y in points)
-        self.edge(tail, head, pos=spline, dir="none", **attrs)
+        self.edge(tail, head, preset, pos=spline, dir="none", **attrs)
 
     def polyline(self, tail: str, head: str, points: Sequence[Point], arrow: float = 0.0, preset: str = "",
                  **attrs: object) -> None:
-        """A fixed edge `tail` -> `head` along straight pieces through `points`, an arrowhead `arrow` long at the end."""
+        """A fixed edge `tail` -> `head` along straight pieces through `points`, an arrowhead `arrow` long at the
+        end."""
         pts = list(points)
         if arrow:
             (ax, ay), (bx, by) = pts[-2], pts[-1]
@@ -154,8 +156,8 @@ class Canvas:
             self.edge(tail, head, preset, pos=text, dir="none", **attrs)
 
     def rule(self, a: Point, b: Point, **attrs: object) -> None:
-        """A fixed straight line between two invisible ends, no arrowhead."""
-        self.polyline(self.anchor(*a), self.anchor(*b), [a, b], **attrs)
+        """A fixed straight line between two invisible ends, no arrowhead (unless `arrow` is given)."""
+        self.polyline(self.anchor(*a), self.anchor(*b), [a, b], **attrs)  # type: ignore[arg-type]
 
     def source(self, name: str = "blueprint") -> str:
         """The whole DOT text."""

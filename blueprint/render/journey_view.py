@@ -70,12 +70,12 @@ def _rows(service: Service) -> list[tuple[str, dict[str, Lines], Cell | None]]:
     """The content rows in order: heading key, wrapped lines per step, how to draw a cell."""
     steps = service.steps
     rows: list[tuple[str, dict[str, Lines], Cell | None]] = []
-    touch = {s.id: text.wrap(s.touchpoint.name, TEXT_W, FONT_SIZE, bold=True, max_lines=3)
+    touch: dict[str, Lines] = {s.id: text.wrap(s.touchpoint.name, TEXT_W, FONT_SIZE, bold=True, max_lines=3)
              + (text.wrap(s.touchpoint.channel, TEXT_W, SMALL_SIZE, max_lines=1) if s.touchpoint.channel else [])
              for s in steps if s.touchpoint}
     rows.append(("journey.touchpoint", touch, _touchpoint))
     rows.append(("journey.action", {s.id: _customer_text(service, s) for s in steps}, _plain("action")))
-    thinks = {s.id: text.wrap(f"“{s.thinks}”", TEXT_W, FONT_SIZE, max_lines=MAX_CELL_LINES)
+    thinks: dict[str, Lines] = {s.id: text.wrap(f"“{s.thinks}”", TEXT_W, FONT_SIZE, max_lines=MAX_CELL_LINES)
               for s in steps if s.thinks}
     rows.append(("journey.thinks", thinks, _thinks))
     rows.append(("journey.emotion", {}, None))

@@ -1,4 +1,5 @@
-"""The diagrams laid out on paper: split at stage (then step) boundaries to stay legible, tall ones cut between lanes."""
+"""The diagrams laid out on paper: split at stage (then step) boundaries to stay legible, tall ones cut between
+lanes."""
 from __future__ import annotations
 
 import base64
@@ -136,7 +137,7 @@ def _tiles_of(svg: bytes, geo: Geometry, scale: float, room: float) -> list[tupl
     if bottom * scale <= room or not geo.bands:
         return [(_image(crop(svg, geo, 0, bottom), geo.width, bottom, scale),)]
     head = geo.header_bottom
-    tiles = []
+    tiles: list[tuple[Image, ...]] = []
     for index, (top, end) in enumerate(_strips(geo, bottom, scale, room)):
         if index == 0:
             tiles.append((_image(crop(svg, geo, 0, end), geo.width, end, scale),))

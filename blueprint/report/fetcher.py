@@ -31,7 +31,7 @@ def make_fetcher() -> Any:
     """A `weasyprint.urls.URLFetcher` that refuses (fatally) anything not `allowed`; redirects off."""
     from weasyprint.urls import URLFetcher
 
-    class AllowListFetcher(URLFetcher):  # type: ignore[misc]
+    class AllowListFetcher(URLFetcher):
         def __init__(self) -> None:
             super().__init__(allowed_protocols={"data", "file"}, allow_redirects=False, fail_on_errors=True,
                              timeout=5)

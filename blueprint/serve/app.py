@@ -98,7 +98,7 @@ async def _watch(previews: Previews, hub: Hub, stop: asyncio.Event) -> None:
             names = sorted({name for _, path in changes if (name := previews.name_of(path)) is not None})
             if names:
                 try:
-                    await asyncio.to_thread(lambda: [previews.preview(name) for name in names])
+                    await asyncio.to_thread(list, map(previews.preview, names))
                 except Exception:       # a bug in one file's check or drawing must not stop the watching
                     traceback.print_exc()
                 hub.publish(names)

@@ -164,14 +164,15 @@ class Preview:
 
     def draw(self) -> None:
         """Draw the checked content, once, if it is valid."""
-        service = self.document.service if self.document else None
-        if service is None or self.attempted == self.current:
+        document = self.document
+        service = document.service if document else None
+        if document is None or service is None or self.attempted == self.current:
             return
         self.attempted, self.problem = self.current, None
         try:
             svgs = {view: render(service, view, "svg") for view in VIEWS}
         except BlueprintError as error:
-            self.problem = str(error) if error.file else f"{self.document.file}: {error}"
+            self.problem = str(error) if error.file else f"{document.file}: {error}"
             return
         measured = metrics_json(measure(service))
         self.svgs, self.drawing = svgs, self.current
