@@ -392,19 +392,19 @@ def diff(
     from .versions import check_version
     from .write import check_target, write_atomic
 
-    report = out is not None and out.suffix.lower() in (".pdf", ".html")
+    suffix = out.suffix.lower().lstrip(".") if out is not None else ""
     if out is not None:
         check_target(out)
     result = diffs.diff_documents(check_version(old), check_version(new))
     for document in (result.old, result.new):
         if not document.valid:
             _print_errors(document)
-    if report:
+    if out is not None and suffix in ("pdf", "html"):
         if not result.valid:
             raise typer.Exit(1)
         from .report.compare import comparison_report
 
-        write_atomic(out, comparison_report(result, out.suffix.lower().lstrip("."), paper.value, portrait, date))
+        write_atomic(out, comparison_report(result, suffix, paper.value, portrait, date))
         typer.echo(f"wrote {out}")
         return
     text = diffs.as_json(result) if format is TextOrJson.json else as_text(result)

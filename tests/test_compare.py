@@ -234,8 +234,8 @@ def test_marks_frame_what_they_mark(tmp_path: Path) -> None:
 
 def test_a_step_moved_to_another_stage_is_named_by_titles(tmp_path: Path) -> None:
     moved_file = tmp_path / "moved.yaml"
-    moved_file.write_text(CURRENT.read_text(encoding="utf-8").replace("  - id: leave\n    title: Leave\n    steps:\n", ""),
-                          encoding="utf-8")
+    stage = "  - id: leave\n    title: Leave\n    steps:\n"
+    moved_file.write_text(CURRENT.read_text(encoding="utf-8").replace(stage, ""), encoding="utf-8")
     result = run_cli("diff", CURRENT, moved_file)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[2:10] == [
