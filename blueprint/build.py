@@ -1,6 +1,8 @@
 """Incremental, parallel builds of a folder of service files into a mirrored output folder."""
 from __future__ import annotations
 
+import errno
+import fcntl
 import json
 import os
 import signal
@@ -16,13 +18,16 @@ from . import __version__
 from .api import Document, check_bytes, find_service_files, read_source
 from .findings import BlueprintError, UsageError
 from .formats import as_text
-from .manifest import Entry, Manifest, Output, inside, is_current, remove_output, sha256
+from .manifest import (LOCK_NAME, WHOLE, Entry, Manifests, Output, Shard, current_entry, inside, remove_output,
+                       sha256)
+from .oneline import one_line
 from .outputs import FORMATS, VIEWS, output_names, plan_outputs, render_outputs
 from .progress import Progress
 from .write import write_atomic
 
 REPORT = ("report", "pdf")          # the report is `STEM.report.pdf`
 TOOL = f"blueprint {__version__}"
+LOCK_WAIT_S = 120.0                 # how long a second build of one OUT waits for the first before giving up
 
 
 @dataclass(frozen=True)
@@ -55,28 +60,34 @@ class Job:
 
 @dataclass
 class Plan:
-    """What a build would do: the jobs, the sources already current, the deleted sources."""
+    """What a build (of one shard) would do: the jobs, the sources already current, the deleted sources."""
 
     src: Path
     out: Path
     options: Options
-    manifest: Manifest
+    manifests: Manifests
+    shard: Shard = WHOLE
     jobs: list[Job] = field(default_factory=list)
-    current: list[str] = field(default_factory=list)
+    current: dict[str, Entry] = field(default_factory=dict)
     unreadable: list[tuple[str, str]] = field(default_factory=list)
 
     @property
+    def known(self) -> list[str]:
+        """The sources of this shard that a manifest lists."""
+        return sorted(name for name in self.manifests.sources() if self.shard.owns(name))
+
+    @property
     def deleted(self) -> list[str]:
-        """Sources the manifest knows that are gone: their outputs are to be removed."""
+        """Sources of this shard the manifests know that are gone: their outputs are to be removed."""
         present = {job.name for job in self.jobs} | set(self.current) | {name for name, _ in self.unreadable}
-        return sorted(set(self.manifest.entries) - present)
+        return [name for name in self.known if name not in present]
 
     def stale(self) -> list[str]:
         """One line per source whose outputs are missing or stale: what `--check` prints."""
         lines = [f"{job.source}: {job.reason}" for job in self.jobs]
         lines += [f"{self.src / name}: {message}" for name, message in self.unreadable]
         lines += [f"{self.src / name}: source deleted, its outputs are still in {self.out}" for name in self.deleted]
-        return sorted(lines)
+        return sorted(one_line(line) for line in lines)
 
 
 @dataclass(frozen=True)
@@ -121,38 +132,86 @@ def _output_names(src: Path, sources: list[Path], out: Path, options: Options) -
     return names
 
 
-def _reason(entry: Entry | None, digest: str, options: Options) -> str:
-    if entry is None:
+def _reason(entries: list[Entry], digest: str, options: Options) -> str:
+    if not entries:
         return "not built yet"
-    if entry.source != digest:
+    if all(entry.source != digest for entry in entries):
         return "changed since it was built"
-    if entry.options != options.digest or entry.version != TOOL:
+    if all(entry.options != options.digest or entry.version != TOOL for entry in entries):
         return "built with other options or another version"
     return "outputs missing or changed"
 
 
-def plan_build(src: Path, out: Path, options: Options) -> Plan:
-    """Compare every service file under `src` with the manifest in `out`; builds nothing."""
+def parse_shard(text: str) -> Shard:
+    """`I/N` (1 <= I <= N) as a Shard; anything else is a usage error."""
+    index, slash, count = text.partition("/")
+    if not (slash and index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count) <= 999_999):
+        raise UsageError(f"--shard must be I/N with 1 <= I <= N, not {text!r}")
+    return Shard(int(index), int(count))
+
+
+def under(resolved: Path, root: Path) -> bool:
+    """Whether the resolved path is the resolved folder `root` or lies inside it.
+
+    The one rule that keeps `build` and `watch` from ever reading a source from inside OUT.
+    """
+    return resolved == root or str(resolved).startswith(str(root).rstrip(os.sep) + os.sep)
+
+
+def _outside(sources: list[Path], out: Path) -> list[Path]:
+    """The sources that do not resolve into `out`; each folder is resolved once, a symlinked file on its own."""
+    ours = out.resolve()
+    folders: dict[Path, Path] = {}
+    kept = []
+    for source in sources:
+        folder = folders.get(source.parent)
+        if folder is None:
+            folder = folders[source.parent] = source.parent.resolve()
+        if not under(source.resolve() if source.is_symlink() else folder / source.name, ours):
+            kept.append(source)
+    return kept
+
+
+def _check_folders(src: Path, out: Path) -> None:
     if not src.is_dir():
         raise UsageError("not a folder", file=str(src))
     if out.exists() and not out.is_dir():
         raise UsageError("-o must be a folder", file=str(out))
+
+
+def _planned_outputs(src: Path, out: Path, options: Options) -> dict[Path, tuple[str, ...]]:
+    """Every service file under `src` but outside `out`, with its outputs; bad usage raises before any work.
+
+    Output names are planned for every source, so two sources claiming one output clash in every shard.
+    """
+    _check_folders(src, out)
     if options.report:
         _report_maker()
-    sources = find_service_files(src)
-    plan = Plan(src, out, options, Manifest.load(out))
-    for source, outputs in _output_names(src, sources, out, options).items():
+    return _output_names(src, _outside(find_service_files(src), out), out, options)
+
+
+def plan_build(src: Path, out: Path, options: Options, shard: Shard = WHOLE) -> Plan:
+    """Compare every service file under `src` (outside `out`) in `shard` with the manifests in `out`; builds nothing."""
+    return _plan(src, out, options, shard, _planned_outputs(src, out, options))
+
+
+def _plan(src: Path, out: Path, options: Options, shard: Shard, planned: dict[Path, tuple[str, ...]]) -> Plan:
+    plan = Plan(src, out, options, Manifests.load(out), shard)
+    for source, outputs in planned.items():
         name = _relative(source, src)
+        if not shard.owns(name):
+            continue
         try:
             raw = read_source(source)
         except UsageError as error:
             plan.unreadable.append((name, error.message))
             continue
-        digest, entry = sha256(raw), plan.manifest.entries.get(name)
-        if is_current(entry, out, digest, options.digest, TOOL, outputs):
-            plan.current.append(name)
+        digest, candidates = sha256(raw), plan.manifests.candidates(name)
+        entry = current_entry(candidates, out, digest, options.digest, TOOL, outputs)
+        if entry is not None:
+            plan.current[name] = entry
         else:
-            plan.jobs.append(Job(name, source, raw, outputs, _reason(entry, digest, options)))
+            plan.jobs.append(Job(name, source, raw, outputs, _reason(candidates, digest, options)))
     return plan
 
 
@@ -175,10 +234,10 @@ def make_outputs(job: Job, options: Options) -> Made:
         if options.report:
             data.append(_report_maker()(document))
     except BlueprintError as error:
-        return Made(job.name, None, f"{job.source}: {error}", error.exit_code)
+        return Made(job.name, None, one_line(f"{job.source}: {error}"), error.exit_code)
     except Exception:  # a bug drawing one file must not stop the others; its traceback is shown, exit 1
-        return Made(job.name, None, f"{job.source}: internal error (a bug in blueprint, please report it):\n"
-                    + traceback.format_exc(), 1)
+        return Made(job.name, None, one_line(f"{job.source}: internal error (a bug in blueprint, please report it):")
+                    + "\n" + traceback.format_exc(), 1)
     return Made(job.name, tuple(data))
 
 
@@ -222,14 +281,34 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+def _remove_stale(plan: Plan, entries: dict[str, Entry], summary: Summary, progress: Progress) -> None:
+    """Delete what this shard's sources once made and no longer make, if it is still what was written."""
+    manifests = plan.manifests
+    previous = manifests.recorded(plan.known)
+    claimed = {output.path for entry in entries.values() for output in entry.outputs}
+    claimed |= set(manifests.recorded(name for name in manifests.sources() if not plan.shard.owns(name)))
+    for name in sorted(set(previous) - claimed):
+        outcome = remove_output(plan.out, name, previous[name])
+        if outcome == "removed":
+            summary.removed += 1
+            progress.info(one_line(f"removed {plan.out / name}"))
+        elif outcome == "edited":
+            progress.info(one_line(f"kept {plan.out / name}: edited since it was built"))
+
+
 def run_build(plan: Plan, jobs: int, progress: Progress) -> Summary:
-    """Build the plan's jobs with `jobs` processes, remove outputs of deleted sources, save the manifest."""
+    """Build the plan's jobs with `jobs` processes, remove outputs of deleted sources, save the manifest.
+
+    Run it holding `locked(plan.out)`, as `build` does, so that no other build changes OUT meanwhile.
+    """
     started = time.perf_counter()
     summary = Summary(unchanged=len(plan.current))
-    previous = plan.manifest.claimed()
-    entries = dict(plan.manifest.entries)
+    for warning in plan.manifests.warnings:
+        progress.problem(f"blueprint: {warning}")
+    # Until a source is built again its last entry stands, so an interrupted build leaves nothing untracked.
+    entries = {name: plan.manifests.candidates(name)[0] for name in plan.known} | plan.current
     for name, message in plan.unreadable:
-        progress.problem(f"{plan.src / name}: {message}")
+        progress.problem(one_line(f"{plan.src / name}: {message}"))
         summary.failed += 1
         summary.exit_code = 2
     by_name = {job.name: job for job in plan.jobs}
@@ -242,25 +321,68 @@ def run_build(plan: Plan, jobs: int, progress: Progress) -> Summary:
                     progress.problem(made.problem)
                     summary.failed += 1
                     summary.exit_code = max(summary.exit_code, made.exit_code)
-                    progress.advance(f"failed {job.source}")
+                    progress.advance(one_line(f"failed {job.source}"))
                     continue
                 entries[job.name] = _write(plan, job, made.data)
                 summary.built += 1
-                progress.advance(f"built {job.source}")
+                progress.advance(one_line(f"built {job.source}"))
         for name in plan.deleted:
             del entries[name]
-        claimed = Manifest(entries).claimed()
-        for name in sorted(previous - claimed):
-            if remove_output(plan.out, name):
-                summary.removed += 1
-                progress.info(f"removed {plan.out / name}")
+        _remove_stale(plan, entries, summary, progress)
     finally:
-        Manifest(entries).save(plan.out)
+        plan.manifests.save(plan.shard, entries)
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def build(src: Path, out: Path, options: Options, jobs: int, progress: Progress) -> Summary:
-    """Plan and run one build."""
-    return run_build(plan_build(src, out, options), jobs, progress)
+def _open_lock(path: Path) -> int:
+    """The lock file, created if need be; a symlink in its place is replaced, never followed out of OUT."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW
+    try:
+        return os.open(path, flags, 0o644)
+    except OSError as error:
+        if error.errno != errno.ELOOP:
+            raise
+    path.unlink()
+    return os.open(path, flags, 0o644)
+
+
+@contextmanager
+def locked(out: Path, waiting: Callable[[str], None], wait_s: float = LOCK_WAIT_S) -> Iterator[None]:
+    """Hold the OS lock on OUT (`flock` on OUT/.blueprint.lock) for a build.
+
+    A second build of the same OUT waits for the first, up to `wait_s`, then gives up with exit 2.
+    The lock goes with the process: a killed build never leaves OUT locked.
+    """
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fd = _open_lock(out / LOCK_NAME)
+    except OSError as error:
+        raise UsageError(f"cannot lock the output folder: {error.strerror or error}", file=str(out)) from None
+    try:
+        deadline = time.monotonic() + wait_s
+        told = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise UsageError(f"another build is writing {out} (waited {wait_s:g} s)") from None
+                if not told:
+                    waiting(one_line(f"waiting: another build is writing {out}"))
+                    told = True
+                time.sleep(0.05)
+            except OSError as error:            # a file system without locks (some network mounts)
+                raise UsageError(f"cannot lock the output folder: {error.strerror or error}", file=str(out)) from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def build(src: Path, out: Path, options: Options, jobs: int, progress: Progress, shard: Shard = WHOLE) -> Summary:
+    """Plan and run one build (of one shard), holding the lock on OUT; bad usage stops it before OUT is made."""
+    planned = _planned_outputs(src, out, options)
+    with locked(out, progress.problem):
+        return run_build(_plan(src, out, options, shard, planned), jobs, progress)
 

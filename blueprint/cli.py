@@ -37,7 +37,9 @@ def _errors_to_exit(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except BlueprintError as exc:
-            typer.echo(f"blueprint: {exc}" if exc.exit_code == 2 else str(exc), err=True)
+            from .oneline import one_line
+
+            typer.echo(one_line(f"blueprint: {exc}" if exc.exit_code == 2 else str(exc)), err=True)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             typer.echo("blueprint: interrupted", err=True)
@@ -260,27 +262,32 @@ def build(
     formats: Annotated[str, typer.Option("-f", "--format", help="Comma-separated: svg, png, pdf, dot.")] = "svg",
     report: Annotated[bool, typer.Option("--report", help="Also write STEM.report.pdf.")] = False,
     check: Annotated[bool, typer.Option("--check", help="Build nothing; exit 1 naming stale outputs.")] = False,
+    shard: Annotated[str, typer.Option("--shard", metavar="I/N", help="Build only part I of N stable parts.")] = "1/1",
 ) -> None:
     """Draw every service file under SRC into OUT, rebuilding only what changed.
 
     OUT/a/b.blueprint.svg and OUT/a/b.journey.svg for SRC/a/b.yaml. A manifest in OUT records
     what was built from which content, options and version; outputs of deleted sources are
-    removed, and nothing outside OUT is touched. A broken file prints its findings and the
-    others are built (exit 1).
+    removed if unedited, and nothing outside OUT is touched. A broken file prints its findings
+    and the others are built (exit 1). A second build of the same OUT waits for the first.
+    With --shard I/N, CI runners build disjoint parts whose OUT folders copy together.
 
-    Example:  blueprint build docs/services -o docs/diagrams -f svg,png
+    Example:  blueprint build docs/services -o docs/diagrams -f svg,png --shard 2/4
     """
-    from .build import default_jobs, plan_build, run_build
+    from .build import build as build_folder, default_jobs, parse_shard, plan_build
     from .progress import progress_for_terminal
 
-    plan = plan_build(src, out, _build_options(formats, report))
+    options, part = _build_options(formats, report), parse_shard(shard)
     if check:
+        plan = plan_build(src, out, options, part)
+        for warning in plan.manifests.warnings:
+            typer.echo(f"blueprint: {warning}", err=True)
         stale = plan.stale()
         typer.echo("".join(line + "\n" for line in stale), nl=False)
         typer.echo(f"{len(stale)} stale, {len(plan.current)} up to date", err=True)
         raise typer.Exit(1 if stale else 0)
     with progress_for_terminal() as progress:
-        summary = run_build(plan, jobs or default_jobs(), progress)
+        summary = build_folder(src, out, options, jobs or default_jobs(), progress, part)
     typer.echo(str(summary))
     raise typer.Exit(summary.exit_code)
 

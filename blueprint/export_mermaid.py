@@ -15,14 +15,24 @@ _LOOKALIKES = {":": "\ua789", "#": "\uff03", ";": "\uff1b", ",": "\u201a"}
 _TITLE = str.maketrans({char: _LOOKALIKES[char] for char in "#;"})
 _NAME = str.maketrans({char: _LOOKALIKES[char] for char in "#;:"})
 _ACTOR = str.maketrans(_LOOKALIKES)
+# Whitespace as the lexer's `\s` (JavaScript's) sees it, which is not Python's: it has U+FEFF and lacks
+# U+001C-001F and U+0085. Mermaid also reads a carriage return as a newline.
+_JS_SPACE = "\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+_SPACES = re.compile(f"[{_JS_SPACE}]+")
 # A name that starts like a keyword would be read as that keyword, and one that starts with `%` as a
 # comment (the lexer as compiled skips `%` to the end of the line); a zero-width space in front prevents both.
-_KEYWORD = re.compile(r"(?i)(journey|title\s|section\s|acctitle|accdescr|%)")
+_KEYWORD = re.compile(f"(?i)(journey|title[{_JS_SPACE}]|section[{_JS_SPACE}]|acctitle|accdescr|%)")
+_PERCENTS = re.compile("%(?=%)")              # `%%` starts a comment, or a directive, anywhere in a line
+
+
+def _one_line(text: str) -> str:
+    """`text` as one Mermaid line: JavaScript whitespace runs as one space, trimmed, no `%%`."""
+    return _PERCENTS.sub("% ", _SPACES.sub(" ", text).strip(" "))
 
 
 def _clean(text: str, table: dict[int, str]) -> str:
-    """One line of `text` without the characters `table` replaces and without `%%` (a comment)."""
-    return " ".join(text.split()).translate(table).replace("%%", "% %")
+    """One line of `text` without the characters `table` replaces."""
+    return _one_line(text).translate(table)
 
 
 def _task(text: str) -> str:
@@ -32,7 +42,8 @@ def _task(text: str) -> str:
 
 
 def _comment(text: str) -> str:
-    return "    %% " + " ".join(text.split())
+    """A `%%` comment line; a file name's bytes that are not UTF-8 show as U+FFFD."""
+    return "    %% " + _one_line(text.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
 
 
 def _dropped(service: Service) -> list[str]:

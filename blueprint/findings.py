@@ -83,7 +83,10 @@ class Finding:
         }
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.code} {self.message}"
+        """`FILE:LINE:COL: CODE message`, always one line: control characters in the file name or text are escaped."""
+        from .oneline import one_line
+
+        return f"{one_line(self.file)}:{self.line}:{self.column}: {self.code} {one_line(self.message)}"
 
 
 class BlueprintError(Exception):

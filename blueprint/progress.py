@@ -28,10 +28,16 @@ class Progress:
         self.info(line)
 
     def info(self, text: str) -> None:
-        print(text, file=self.out, flush=True)
+        _line(self.out, text)
 
     def problem(self, text: str) -> None:
-        print(text.rstrip("\n"), file=self.err, flush=True)
+        _line(self.err, text.rstrip("\n"))
+
+
+def _line(stream: TextIO, text: str) -> None:
+    """`text` and its newline in one write: a Ctrl-C between the two would leave half a line."""
+    stream.write(text + "\n")
+    stream.flush()
 
 
 class BarProgress(Progress):

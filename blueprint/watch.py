@@ -5,7 +5,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .build import Options, build, plan_build
+from .build import Options, build, plan_build, under
 from .findings import BlueprintError
 from .progress import Progress
 
@@ -34,8 +34,7 @@ def watch(src: Path, out: Path, options: Options, jobs: int, progress: Callable[
     ours = out.resolve()
 
     def relevant(change: Change, path: str) -> bool:
-        resolved = Path(path).resolve()
-        return outside(change, path) and resolved != ours and ours not in resolved.parents
+        return outside(change, path) and not under(Path(path).resolve(), ours)
 
     try:
         _build_once(src, out, options, jobs, progress)

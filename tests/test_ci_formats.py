@@ -157,3 +157,71 @@ def test_sarif_subset_schema_rejects_what_code_scanning_would() -> None:
         spoil(broken["runs"][0]["results"][0])
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate(broken, SARIF_SUBSET)
+
+
+# --- Text output: one finding, one line, whatever the text or file name holds (issue 15, item 4) ---
+
+TEXT_LINE = re.compile(r"^(?P<file>.+):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]\d{3}) (?P<message>.*)$")
+INJECTIONS = ["\n::error file=evil.yaml,line=1::INJECTED", "\n./fake.yaml:1:1: E001 fake error",
+              "\r\n::warning::x", "\u2028::notice::x", "\u0085::error::x", "\x1b[2K\x1b[1A erased", "\u202eexe.evil"]
+
+
+def _escaped(text: str) -> str:
+    """What one_line shows for each injection: its controls as escapes, all on the line."""
+    return (text.replace("\n", "\\n").replace("\r", "\\r").replace("\u2028", "\\u2028").replace("\u0085", "\\x85")
+            .replace("\x1b", "\\x1b").replace("\u202e", "\\u202e"))
+
+
+def test_text_findings_are_one_line_each_whatever_the_text_or_file_name(tmp_path: Path) -> None:
+    folder = tmp_path / "docs\n::error file=x,line=1::from the folder name"
+    folder.mkdir()
+    path = folder / "evil\nfake.yaml:1:1: E001 from the file name.yaml"
+    pain = r"slow\n::error file=evil.yaml,line=1::INJECTED\n./fake.yaml:1:1: E001 fake"
+    path.write_text(MINIMAL + f'        pain: "{pain}"\n        thinks: "fine"\n', encoding="utf-8")
+    result = run_cli("check", path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    expected = len(findings_json(path))
+    assert expected >= 1 and len(lines) == expected
+    assert all(TEXT_LINE.match(line) for line in lines)
+    assert not any(line.startswith(("::", "./fake.yaml")) for line in result.stdout.splitlines())
+    assert lines[0].startswith(_escaped(str(path)) + ":")
+    assert "P101 pain point: slow\\n::error file=evil.yaml,line=1::INJECTED\\n./fake.yaml:1:1: E001 fake" in lines[0]
+
+
+@pytest.mark.parametrize("injection", INJECTIONS, ids=range(len(INJECTIONS)))
+def test_a_finding_line_escapes_every_control_and_separator(injection: str) -> None:
+    from blueprint.findings import Finding
+
+    shown = str(Finding(f"a{injection}.yaml", 3, 4, "P101", f"pain point: {injection}"))
+    assert len(shown.splitlines()) == 1 and shown.isprintable()
+    assert shown == f"a{_escaped(injection)}.yaml:3:4: P101 pain point: {_escaped(injection)}"
+
+
+def test_invalid_files_and_usage_errors_print_one_line_each_on_every_command(tmp_path: Path) -> None:
+    path = tmp_path / "bad\n::error::x.yaml"
+    path.write_text(MINIMAL.replace("customer: Walks in", '"cust\\nomer": Walks in'), encoding="utf-8")
+    for command in (["check", path], ["metrics", path], ["export", path, "--to", "mermaid"],
+                    ["render", path, "-o", tmp_path / "out"]):
+        result = run_cli(*command)
+        assert result.returncode == 1, (command, result.stderr)
+        errors = [line for line in (result.stdout + result.stderr).splitlines() if " E1" in line or " E0" in line]
+        assert errors and all(TEXT_LINE.match(line) for line in errors), (command, errors)
+        assert not any(line.startswith("::") for line in (result.stdout + result.stderr).splitlines()), command
+    missing = run_cli("check", tmp_path / "no\n::error::such.yaml")
+    assert missing.returncode == 2 and missing.stderr.splitlines() == [
+        f"blueprint: {tmp_path}/no\\n::error::such.yaml: no such file or directory"]
+
+
+def test_build_problem_lines_are_one_line_each(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    folder = src / "team\n::error::x"
+    folder.mkdir(parents=True)
+    (folder / "bad\n::warning::y.yaml").write_text(MINIMAL.replace("customer:", "custmer:"), encoding="utf-8")
+    (folder / "good.yaml").write_text(MINIMAL, encoding="utf-8")
+    result = run_cli("build", src, "-o", tmp_path / "out", "-j1")
+    assert result.returncode == 1, result.stderr
+    output = (result.stdout + result.stderr).splitlines()
+    assert not any(line.startswith("::") for line in output), output
+    assert any(TEXT_LINE.match(line) and " E102 " in line for line in result.stderr.splitlines())
+    assert f"built {src}/team\\n::error::x/good.yaml" in result.stdout.splitlines()

@@ -36,6 +36,7 @@ def test_watch_rebuilds_on_change_survives_a_broken_file_and_stops_on_ctrl_c(tmp
 
         source.unlink()
         watcher.wait_for(lambda: not drawn.exists(), "the deleted source's outputs to go")
+        watcher.wait_for(watcher.seen(" 2 removed in "), "that rebuild to finish")   # Ctrl-C on an idle watch
     finally:
         code = watcher.interrupt()
     assert code == 0, watcher.lines
