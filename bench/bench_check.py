@@ -1,4 +1,5 @@
-"""Times `blueprint check` on a generated 10,000-step file (bench/generate.py): the CLI end to end, and in process.
+"""Times `blueprint check` on a generated 10,000-step file (bench/generate.py): the CLI end to end, and in process;
+then the same file with `after` on every step (FORMAT 1.1), which should take at most 1.2x as long.
 
 Each figure is the median of REPEAT runs; the in-process phases show where the time goes.
 
@@ -55,23 +56,32 @@ def phases(raw: bytes) -> dict[str, float]:
     }
 
 
+def bench(folder: Path, steps: int, after: bool) -> float:
+    """Print the figures of one generated file; return the CLI's median seconds."""
+    path = folder / f"generated-{steps}{'-after' if after else ''}.yaml"
+    path.write_text(service_yaml(steps, after=after), encoding="utf-8")
+    raw = path.read_bytes()
+    document = check_bytes(raw, str(path))
+    assert document.valid, document.findings[:3]
+
+    def cli() -> None:
+        result = subprocess.run([str(BLUEPRINT), "check", str(path)], capture_output=True)
+        assert result.returncode == 0, result.stderr
+    cli_s = median_s(cli)
+    in_process_s = median_s(lambda: check_bytes(raw, str(path)))
+    print(f"{steps} steps{' with after on every step' if after else ''}, {len(raw) / 2**20:.1f} MB, "
+          f"{len(document.findings)} flags")
+    print(f"blueprint check (CLI): {cli_s:.2f} s   in process: {in_process_s:.2f} s   (median of {REPEAT})")
+    print("   ".join(f"{name} {seconds:.2f} s" for name, seconds in phases(raw).items()))
+    return cli_s
+
+
 def main() -> None:
     steps = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"generated-{steps}.yaml"
-        path.write_text(service_yaml(steps), encoding="utf-8")
-        raw = path.read_bytes()
-        document = check_bytes(raw, str(path))
-        assert document.valid, document.findings[:3]
-
-        def cli() -> None:
-            result = subprocess.run([str(BLUEPRINT), "check", str(path)], capture_output=True)
-            assert result.returncode == 0, result.stderr
-        cli_s = median_s(cli)
-        in_process_s = median_s(lambda: check_bytes(raw, str(path)))
-        print(f"{steps} steps, {len(raw) / 2**20:.1f} MB, {len(document.findings)} flags")
-        print(f"blueprint check (CLI): {cli_s:.2f} s   in process: {in_process_s:.2f} s   (median of {REPEAT})")
-        print("   ".join(f"{name} {seconds:.2f} s" for name, seconds in phases(raw).items()))
+        plain = bench(Path(folder), steps, after=False)
+        with_after = bench(Path(folder), steps, after=True)
+        print(f"with after / without: {with_after / plain:.2f}x (at most 1.2x)")
 
 
 if __name__ == "__main__":

@@ -131,7 +131,8 @@ def metrics(
     file: Annotated[Path, typer.Argument(help="A service file.")],
     format: Annotated[TextOrJson, typer.Option("--format", help="Output format.")] = TextOrJson.text,
 ) -> None:
-    """Measure a service: step, stage and lead time, value-added time and ratio, fail-point risk.
+    """Measure a service: the schedule (start, finish, critical steps), lead time and the critical path,
+    value-added time and ratio, cost, touchpoint scores, fail-point risk.
 
     Example:  blueprint metrics samples/hotel-stay.yaml --format json
     """

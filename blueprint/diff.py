@@ -51,7 +51,7 @@ class Diff:
 
 
 def _lane(lane: Lane) -> Fields:
-    return {"title": lane.title, "kind": lane.kind.value}
+    return {"title": lane.title, "kind": lane.kind.value, "chain": lane.chain, "rate": lane.rate}
 
 
 def _stage(stage: Stage) -> Fields:
@@ -64,9 +64,18 @@ def _step(step: Step) -> Fields:
         "stage": step.stage, "title": step.title, "emotion": step.emotion, "thinks": step.thinks,
         "touchpoint": None if touchpoint is None else touchpoint.name,
         "channel": None if touchpoint is None else touchpoint.channel,
-        "pains": [note.text for note in step.pains], "opportunities": [note.text for note in step.opportunities],
+        "moment": None if touchpoint is None else touchpoint.moment,
+        "csat": None if touchpoint is None else touchpoint.csat,
+        "nps": None if touchpoint is None else touchpoint.nps,
+        "pains": [note.text if note.dimension is None else f"{note.text} ({note.dimension.value})"
+                  for note in step.pains],
+        "opportunities": [note.text for note in step.opportunities],
         "wait_s": None if step.wait is None else step.wait.expected_s,
         "tolerance_s": None if step.wait is None else step.wait.tolerance_s,
+        "after": None if step.after is None else list(step.after), "when": step.when, "chance": step.chance,
+        "direction": step.direction.value,
+        "emotions": {entry.lane: entry.score for entry in step.emotions},
+        "thoughts": {entry.lane: entry.text for entry in step.thoughts},
     }
 
 
@@ -78,6 +87,7 @@ def _action(action: Action) -> Fields:
         "fail": None if fail is None else fail.what,
         "fail_risk": None if fail is None else fail.risk,
         "fail_mitigation": None if fail is None else fail.mitigation,
+        "alongside": action.alongside, "auto": action.auto, "cost": action.cost,
     }
 
 
@@ -125,8 +135,8 @@ def numbers(data: dict[str, Any], findings: Sequence[Finding]) -> dict[str, floa
 
 
 def _delta(old: float | None, new: float | None) -> dict[str, Any]:
-    delta = None if old is None or new is None else round(new - old, 3)
-    return {"old": old, "new": new, "delta": delta}
+    """Old, new and the difference, unrounded (FORMAT.md's Precisions); null where a side has no value."""
+    return {"old": old, "new": new, "delta": None if old is None or new is None else new - old}
 
 
 def _metrics(old: Document, new: Document) -> dict[str, dict[str, Any]]:

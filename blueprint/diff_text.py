@@ -46,11 +46,8 @@ def _lang(diff: Diff) -> str:
 
 
 def _currency(diff: Diff) -> str | None:
-    for service in (diff.new.service, diff.old.service):
-        currency = getattr(service, "currency", None)
-        if currency:
-            return str(currency)
-    return None
+    return next((service.currency for service in (diff.new.service, diff.old.service)
+                 if service is not None and service.currency), None)
 
 
 def _amount(name: str, value: float | None, currency: str | None) -> str:
@@ -99,6 +96,19 @@ def _stage_titles(diff: Diff) -> dict[str, str]:
     return titles
 
 
+def _spoken(diff: Diff, name: str, currency: str | None) -> bool:
+    """Whether either version speaks of the number: an expected lead time only where it is not the lead time (some
+    step has a chance), costs only where a currency or some cost is given."""
+    assert diff.metrics is not None
+    if name == "expected_lead_time_s":
+        lead = diff.metrics["lead_time_s"]
+        return diff.metrics[name]["old"] != lead["old"] or diff.metrics[name]["new"] != lead["new"]
+    if name.startswith("cost."):
+        total = diff.metrics.get("cost.total", {})
+        return currency is not None or bool(total.get("old") or total.get("new"))
+    return True
+
+
 def metric_rows(diff: Diff, names: tuple[str, ...] | None = None, changed_only: bool = False) -> list[MetricRow]:
     """The metrics (all, or `names` in that order where present) in people's units."""
     if diff.metrics is None:
@@ -107,7 +117,7 @@ def metric_rows(diff: Diff, names: tuple[str, ...] | None = None, changed_only: 
     rows = []
     for name in names if names is not None else tuple(diff.metrics):
         value = diff.metrics.get(name)
-        if value is None or (changed_only and value["old"] == value["new"]):
+        if value is None or (changed_only and value["old"] == value["new"]) or not _spoken(diff, name, currency):
             continue
         rows.append(MetricRow(name, _metric_label(name, titles, lang), _amount(name, value["old"], currency),
                               _amount(name, value["new"], currency),

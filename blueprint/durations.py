@@ -18,9 +18,3 @@ def parse_duration(text: str) -> float | None:
         return None
     seconds = sum(float(number) * UNIT_SECONDS[unit] for number, unit in _PAIR.findall(text))
     return int(seconds) if math.isfinite(seconds) and seconds == int(seconds) else seconds
-
-
-def format_minutes(seconds: float) -> str:
-    """Minutes with at most one decimal, for tables: `12`, `0.5`, `90`."""
-    minutes = round(seconds / 60, 1)
-    return f"{minutes:g}"

@@ -27,23 +27,27 @@ def _e(code: str, title: str, help: str) -> Code:
 CODES: dict[str, Code] = {c.code: c for c in (
     _e("E001", "YAML syntax", "The file is not well-formed YAML; fix the syntax at the position shown."),
     _e("E002", "duplicate key", "A mapping names the same key twice; YAML would silently keep the last one."),
-    _e("E003", "unknown key", "The key is not part of format v1; check its spelling."),
+    _e("E003", "unknown key",
+       "The key is not part of the format; check its spelling, or quote text that holds a comma."),
     _e("E004", "wrong type or value out of range", "The value has the wrong type or lies outside its allowed set."),
     _e("E005", "missing required key", "A required key is missing."),
     _e("E010", "unsupported version", "The file must start with `blueprint: 1`."),
     _e("E101", "duplicate id", "Ids are unique among lanes, and among stages and steps together."),
-    _e("E102", "unknown lane", "An action names a lane that `lanes` does not declare."),
-    _e("E103", "dangling reference", "A flow reference (STEP or STEP.LANE) points to no action."),
+    _e("E102", "unknown lane", "An action (or an emotion or thinks entry) names a lane that `lanes` does not "
+       "declare; or a declared lane id is misspelt, and the steps name the right one."),
+    _e("E103", "dangling reference", "A flow reference (STEP or STEP.LANE), an `after` or an `alongside` points "
+       "to nothing: no such step, or no action in that lane of the step."),
     _e("E104", "lanes out of order",
        "Lane kinds run top to bottom: evidence, customer, frontstage, backstage, support."),
     _e("E105", "line marker misplaced", "A `line:` marker disagrees with the lane kinds, repeats, or is out of order."),
     _e("E106", "no customer lane", "A blueprint needs at least one lane of kind customer."),
     _e("E107", "bad duration", "Durations are number-unit pairs without spaces, e.g. 45s, 5m, 1h30m, 1.5h, 2d."),
-    _e("E108", "flow cycle", "Request flows must not form a cycle; use kind: return for rework loops."),
-    Code("P101", "pain point", Severity.WARNING, "An explicit pain point in the journey."),
+    _e("E108", "flow cycle", "Request flows must not form a cycle (use kind: return for rework loops), and steps "
+       "must not wait for each other through `after`."),
+    Code("P101", "pain point", Severity.INFO, "An explicit pain point in the journey."),
     Code("P102", "low emotion without a pain point", Severity.WARNING,
          "The customer feels bad here but no pain point says why.", -2),
-    Code("F201", "fail point", Severity.WARNING, "An action that can fail."),
+    Code("F201", "fail point", Severity.INFO, "An action that can fail."),
     Code("F202", "fail point without mitigation", Severity.WARNING, "A fail point with no mitigation planned."),
     Code("F203", "high-risk fail point", Severity.WARNING,
          "A fail point whose risk (severity x likelihood) reaches the threshold.", 15),
@@ -55,6 +59,8 @@ CODES: dict[str, Code] = {c.code: c for c in (
     Code("G502", "too many hand-offs", Severity.WARNING,
          "The step's flows hand off between lanes more often than the threshold.", 3),
     Code("L601", "waste", Severity.INFO, "An action with value: none adds no value for customer or business."),
+    Code("T701", "moment of truth at risk", Severity.WARNING,
+         "A moment of truth where the customer feels at or below the threshold, or whose csat is below 3.", -1),
 )}
 
 FLAG_CODES = tuple(code for code in CODES if not code.startswith("E"))

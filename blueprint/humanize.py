@@ -65,3 +65,8 @@ def score(value: int | float | None) -> str:
         return ""
     shown = f"{abs(value):g}"
     return shown if not value else _sign(value) + shown
+
+
+def rating(value: float) -> str:
+    """An average rating as given, at most two decimals, no sign: `2.8`, `4`, `4.25` (a csat)."""
+    return f"{round(value, 2):g}"

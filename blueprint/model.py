@@ -47,9 +47,16 @@ class FlowKind(StrEnum):
     RETURN = "return"
 
 
+class Direction(StrEnum):
+    """Which way a step's automatic support flows run."""
+
+    DOWN = "down"
+    UP = "up"
+
+
 class FlowOrigin(StrEnum):
-    TIME = "time"          # automatic: customer lane, step to step
-    SUPPORT = "support"    # automatic: down the lanes within a step
+    TIME = "time"          # automatic: along a chained lane (customer lanes by default), step to step
+    SUPPORT = "support"    # automatic: down the lanes within a step (up with `direction: up`)
     FLOW = "flow"          # an entry of `flows`
     ACTION = "action"      # an action's `to`
 
@@ -64,12 +71,24 @@ class Value(StrEnum):
     NONE = "none"
 
 
+class Dimension(StrEnum):
+    """The SERVQUAL dimensions a pain point may name."""
+
+    TANGIBLES = "tangibles"
+    RELIABILITY = "reliability"
+    RESPONSIVENESS = "responsiveness"
+    ASSURANCE = "assurance"
+    EMPATHY = "empathy"
+
+
 @dataclass(frozen=True)
 class Lane:
     id: str
     title: str
     kind: LaneKind
     loc: Loc = NOWHERE
+    chain: bool = False            # the time rule applies (resolved: customer lanes default true, off with auto_flows)
+    rate: float | None = None      # cost of one hour of this lane's work
 
 
 @dataclass(frozen=True)
@@ -86,6 +105,7 @@ class Note(NamedTuple):
 
     text: str
     loc: Loc = NOWHERE
+    dimension: Dimension | None = None   # a pain point's SERVQUAL dimension
 
 
 class FailPoint(NamedTuple):
@@ -119,12 +139,33 @@ class Action(NamedTuple):
     owner: str | None = None
     loc: Loc = NOWHERE
     value_loc: Loc | None = None   # where `value:` stands, for L601
+    alongside: str | None = None   # the lane (same step) whose action this one happens together with
+    auto: bool = True              # False: no automatic flow starts or ends here
+    cost: float | None = None      # direct cost (fees, materials)
 
 
 class Touchpoint(NamedTuple):
     name: str
     channel: str | None = None
     loc: Loc = NOWHERE
+    moment: bool = False           # a moment of truth
+    csat: float | None = None      # 1-5
+    nps: int | None = None         # -100..100
+
+
+class LaneScore(NamedTuple):
+    """One customer lane's entry of an `emotion` mapping."""
+
+    lane: str
+    score: int
+    loc: Loc = NOWHERE
+
+
+class LaneText(NamedTuple):
+    """One customer lane's entry of a `thinks` mapping."""
+
+    lane: str
+    text: str
 
 
 class Wait(NamedTuple):
@@ -142,6 +183,9 @@ class Wait(NamedTuple):
 
 @dataclass(frozen=True)
 class Step:
+    """One column. `emotion` is the step's score, or the lowest of an `emotion` mapping (then `emotions` holds
+    the mapping, per customer lane in lane order); `thinks` is the text, or None when `thoughts` holds a mapping."""
+
     id: str
     stage: str
     title: str
@@ -154,12 +198,51 @@ class Step:
     wait: Wait | None = None
     loc: Loc = NOWHERE
     emotion_loc: Loc | None = None
+    after: tuple[str, ...] | None = None   # step ids; None = the default (the previous step in file order)
+    when: str | None = None
+    chance: float | None = None            # 0 < chance <= 1; None = always (1)
+    direction: Direction = Direction.DOWN
+    emotions: tuple[LaneScore, ...] = ()
+    thoughts: tuple[LaneText, ...] = ()
 
     def action(self, lane: str) -> Action | None:
         for action in self.actions:
             if action.lane == lane:
                 return action
         return None
+
+    @property
+    def conditional(self) -> bool:
+        """Whether the step happens only sometimes (it has `when` or a `chance` below 1)."""
+        return self.when is not None or (self.chance is not None and self.chance < 1)
+
+    @cached_property
+    def groups(self) -> dict[str, str]:
+        """Lane id -> the first lane (top to bottom) of its `alongside` group; lanes acting alone map to
+        themselves. Members of one group act at the same time."""
+        parent = {action.lane: action.lane for action in self.actions}
+
+        def root(lane: str) -> str:
+            while parent[lane] != lane:
+                parent[lane] = parent[parent[lane]]
+                lane = parent[lane]
+            return lane
+
+        order = {action.lane: index for index, action in enumerate(self.actions)}
+        for action in self.actions:
+            if action.alongside in parent:
+                a, b = root(action.lane), root(action.alongside)
+                parent[max(a, b, key=order.__getitem__)] = min(a, b, key=order.__getitem__)
+        return {lane: root(lane) for lane in parent}
+
+    def members(self, lane: str) -> tuple[str, ...]:
+        """The lanes of the `alongside` group the action in `lane` belongs to (just `lane` when it acts alone)."""
+        root = self.groups.get(lane, lane)
+        return tuple(other for other, its_root in self.groups.items() if its_root == root)
+
+    def together(self, a: str, b: str) -> bool:
+        """Whether the actions in lanes a and b (both in this step) belong to one `alongside` group."""
+        return a != b and self.groups.get(a, a) == self.groups.get(b, b)
 
 
 @dataclass(frozen=True)
@@ -189,6 +272,7 @@ class Flow(NamedTuple):
     origin: FlowOrigin = FlowOrigin.FLOW
     label: str | None = None
     loc: Loc = NOWHERE
+    alongside: bool = False   # joins two members of one `alongside` group: a plain line, no timing, no cycle
 
     @property
     def automatic(self) -> bool:
@@ -216,6 +300,13 @@ class Service:
     channels: tuple[str, ...] = ()
     auto_flows: bool = True
     rules: dict[str, float | str] = field(default_factory=dict)
+    currency: str | None = None
+    overhead: float = 0            # indirect cost as a share of labour cost
+
+    @cached_property
+    def uses_after(self) -> bool:
+        """Whether any step has an `after` key (then the blueprint marks the critical steps)."""
+        return any(step.after is not None for step in self.steps)
 
     @cached_property
     def steps(self) -> tuple[Step, ...]:

@@ -1,17 +1,21 @@
 """From the validated spec to the Service: lanes and lines, ids, references, flows (E101-E108)."""
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .durations import parse_duration
 from .findings import CODES, FLAG_CODES, Finding
+from .flowgraph import automatic_flows, cycles, grouped, path_between, predecessors
 from .i18n import label
 from .loader import Locations, Path
-from .model import (Action, Endpoint, FailPoint, Flow, FlowKind, FlowOrigin, Lane, LaneKind, Line,
-                    LineName, Loc, Note, Persona, Service, Stage, Step, Touchpoint, Wait)
-from .schema import ActionSpec, LaneSpec, ServiceSpec, StepSpec
-from .validate import Suggester, Validated
+from .model import (Action, Direction, Endpoint, FailPoint, Flow, FlowKind, FlowOrigin, Lane, LaneKind,
+                    LaneScore, LaneText, Line, LineName, Loc, Note, Persona, Service, Stage, Step, Touchpoint, Wait)
+from .schema import ActionSpec, LaneSpec, PainSpec, ServiceSpec, StepSpec
+from .validate import Suggester, Validated, closest
 
+_MAX_MISSPELT_CANDIDATES = 10  # unknown lane ids (the most used) compared with the declared lanes
+_MISSPELT_USES = 3             # this many uses of one unknown id point at its declaration as the typo
 _LINE_PHRASE = {LineName.INTERACTION: "the line of interaction", LineName.VISIBILITY: "the line of visibility",
                 LineName.INTERNAL: "the line of internal interaction"}
 
@@ -24,6 +28,20 @@ class _Builder:
     file: str
     findings: list[Finding] = field(default_factory=list)
     hint: Suggester = field(default_factory=Suggester)
+    # unknown lane id -> where actions, alongside or emotion/thinks entries name it:
+    # (code, loc, step, the lane the finding is about, message)
+    unknown_lanes: dict[str, list[tuple[str, Loc, str, str, str]]] = field(default_factory=dict)
+    misspelt: set[str] = field(default_factory=set)   # unknown lane ids reported once, at the declaration
+    # step id -> where its `after` stands and the ids it names
+    afters: dict[str, tuple[Path, list[str]]] = field(default_factory=dict)
+    step_ids: set[str] = field(default_factory=set)
+    stage_steps: dict[str, tuple[str, str]] = field(default_factory=dict)   # stage -> its first and last step
+    lane_id_locs: dict[str, Loc] = field(default_factory=dict)
+    alongside_locs: dict[Endpoint, Loc] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.step_ids = {step.id for stage in self.spec.stages for step in stage.steps}
+        self.stage_steps = {stage.id: (stage.steps[0].id, stage.steps[-1].id) for stage in self.spec.stages}
 
     def loc(self, path: Path) -> Loc:
         if self.validated.index_map:  # only after salvage did list items move
@@ -38,13 +56,14 @@ class _Builder:
 
     def ghost(self, name: str) -> bool:
         """True for an id whose object was dropped as invalid: references to it are not errors again."""
-        return name in self.validated.pruned_ids
+        return name in self.validated.pruned_ids or name in self.misspelt
 
     # lanes ---------------------------------------------------------------------------------
 
     def lanes(self) -> tuple[Lane, ...]:
         if self.spec.lanes is None:
-            return tuple(Lane(kind.value, label(self.spec.lang, f"lane.{kind.value}"), kind, self.loc(()))
+            return tuple(Lane(kind.value, label(self.spec.lang, f"lane.{kind.value}"), kind, self.loc(()),
+                              self.spec.auto_flows and kind is LaneKind.CUSTOMER)
                          for kind in LaneKind)
         has_markers = any(not isinstance(entry, LaneSpec) for entry in self.spec.lanes)
         lanes: list[Lane] = []
@@ -57,6 +76,7 @@ class _Builder:
                 self.marker(entry.line, len(lanes), self.loc(path + ("line",)), markers)
                 region = entry.line
                 continue
+            self.lane_id_locs.setdefault(entry.id, self.loc(path + ("id",)))
             if any(lane.id == entry.id for lane in lanes):
                 self.error("E101", f"duplicate lane id '{entry.id}'", self.loc(path + ("id",)), lane=entry.id)
                 continue
@@ -69,7 +89,12 @@ class _Builder:
                 kind = _kind_in_region(region, entry.id)
             else:
                 kind_locs[entry.id] = self.loc(path + ("kind",))
-            lanes.append(Lane(entry.id, entry.title or entry.id, kind, self.loc(path)))
+            if kind is LaneKind.EVIDENCE and entry.chain is not None:
+                self.error("E004", f"evidence lane '{entry.id}' takes no 'chain': physical evidence is not "
+                           "a sequence of actions; remove it", self.loc(path + ("chain",)), lane=entry.id)
+            chain = kind is LaneKind.CUSTOMER if entry.chain is None else entry.chain
+            lanes.append(Lane(entry.id, entry.title or entry.id, kind, self.loc(path),
+                              self.spec.auto_flows and chain and kind is not LaneKind.EVIDENCE, entry.rate))
         self.check_order(lanes, kind_locs)
         for name, position, loc in markers:
             self.check_marker(name, position, loc, lanes)
@@ -121,6 +146,7 @@ class _Builder:
             steps = tuple(self.step(step, s_path + ("steps", index), stage.id, lanes, lane_order, seen)
                           for index, step in enumerate(stage.steps))
             stages.append(Stage(stage.id, stage.title, steps, stage.goal, tuple(stage.kpi), self.loc(s_path)))
+        self.report_unknown_lanes(lanes, stages)
         return tuple(stages)
 
     def unique(self, name: str, path: Path, seen: dict[str, Path], what: str) -> None:
@@ -132,28 +158,152 @@ class _Builder:
         else:
             seen[name] = path
 
+    def unknown_lane(self, code: str, name: str, loc: Loc, step: str, message: str, lane: str | None = None) -> None:
+        """A use of a lane id that `lanes` does not declare: reported once all uses are known."""
+        if not self.ghost(name):
+            self.unknown_lanes.setdefault(name, []).append((code, loc, step, lane or name, message))
+
+    def report_unknown_lanes(self, lanes: tuple[Lane, ...], stages: Sequence[Stage]) -> None:
+        """Each use of an unknown lane, unless many uses name one id close to a declared lane that nothing uses:
+        then that declaration is the typo, and it gets the one finding."""
+        known = [lane.id for lane in lanes]
+        if self.spec.lanes is not None:
+            used = {action.lane for stage in stages for step in stage.steps for action in step.actions}
+            unused = [lane for lane in lanes if lane.id not in used]
+            by_uses = sorted(((name, uses) for name, uses in self.unknown_lanes.items() if len(uses) >= _MISSPELT_USES),
+                             key=lambda item: -len(item[1]))
+            for name, uses in by_uses[:_MAX_MISSPELT_CANDIDATES]:
+                intended = closest(name, known)
+                lane = next((lane for lane in unused if lane.id == intended), None)
+                if lane is None:
+                    continue
+                unused.remove(lane)
+                self.misspelt.add(name)
+                self.error("E102", f"lane '{lane.id}' is declared but no step uses it, while {len(uses)} places "
+                           f"name lane '{name}', which is not declared (did you mean '{name}'?); correct the "
+                           f"id here, or those {len(uses)} places if '{lane.id}' is right",
+                           self.lane_id_locs[lane.id], lane=lane.id)
+        for name, uses in self.unknown_lanes.items():
+            if name not in self.misspelt:
+                for code, loc, step, lane_id, message in uses:
+                    self.error(code, message + self.hint(name, known), loc, step=step, lane=lane_id)
+
     def step(self, spec: StepSpec, path: Path, stage: str, lanes: tuple[Lane, ...],
              lane_order: dict[str, int], seen: dict[str, Path]) -> Step:
         self.unique(spec.id, path, seen, "step")
         actions = []
+        together = False
         for lane_id, action in spec.actions.items():
             a_path = path + ("actions", lane_id)
             if lane_id not in lane_order:
-                if not self.ghost(lane_id):
-                    self.error("E102", f"unknown lane '{lane_id}'" + self.hint(lane_id, lane_order),
-                               self.key_loc(a_path), step=spec.id, lane=lane_id)
+                self.unknown_lane("E102", lane_id, self.key_loc(a_path), spec.id, f"unknown lane '{lane_id}'")
                 continue
+            together = together or action.alongside is not None
             actions.append(self.action(action, a_path, spec.id, lanes[lane_order[lane_id]]))
         actions.sort(key=lambda action: lane_order[action.lane])
+        if together:
+            actions = self.alongside(actions, path, spec.id, lanes, lane_order)
         first_customer = next((action.text for action in actions
                                if lanes[lane_order[action.lane]].kind is LaneKind.CUSTOMER), None)
+        emotions: tuple[LaneScore, ...] = ()
+        thoughts: tuple[LaneText, ...] = ()
+        if isinstance(spec.emotion, dict):
+            scores = spec.emotion
+            emotions = tuple(LaneScore(lane, scores[lane], loc) for lane, loc in
+                             self.by_lane(scores, path + ("emotion",), spec.id, lanes, lane_order))
+            emotion = min((entry.score for entry in emotions), default=None)
+        else:
+            emotion = spec.emotion
+        if isinstance(spec.thinks, dict):
+            texts = spec.thinks
+            thoughts = tuple(LaneText(lane, texts[lane]) for lane, _ in
+                             self.by_lane(texts, path + ("thinks",), spec.id, lanes, lane_order))
+            thinks = None
+        else:
+            thinks = spec.thinks
         return Step(
             id=spec.id, stage=stage, title=spec.title or first_customer or spec.id, actions=tuple(actions),
-            touchpoint=self.touchpoint(spec, path), emotion=spec.emotion, thinks=spec.thinks,
-            pains=self.notes(spec.pain, path + ("pain",)), opportunities=self.notes(spec.opportunity,
-                                                                                   path + ("opportunity",)),
+            touchpoint=self.touchpoint(spec, path), emotion=emotion, thinks=thinks,
+            pains=self.notes(spec.pain if isinstance(spec.pain, list) else [spec.pain], path + ("pain",)),
+            opportunities=self.notes(spec.opportunity, path + ("opportunity",)),
             wait=self.wait(spec, path), loc=self.loc(path),
-            emotion_loc=self.loc(path + ("emotion",)) if spec.emotion is not None else None)
+            emotion_loc=self.loc(path + ("emotion",)) if spec.emotion is not None else None,
+            after=self.after(spec, path), when=spec.when, chance=spec.chance, direction=spec.direction,
+            emotions=emotions, thoughts=thoughts)
+
+    def by_lane(self, mapping: Mapping[str, object], path: Path, step: str, lanes: tuple[Lane, ...],
+                lane_order: dict[str, int]) -> list[tuple[str, Loc]]:
+        """The lanes (and places) of an `emotion` or `thinks` mapping that are customer lanes, in lane order."""
+        kept = []
+        what = path[-1]
+        for lane_id in mapping:
+            loc = self.key_loc(path + (lane_id,))
+            if lane_id not in lane_order:
+                self.unknown_lane("E102", lane_id, loc, step, f"{what}: unknown lane '{lane_id}'")
+            elif lanes[lane_order[lane_id]].kind is not LaneKind.CUSTOMER:
+                self.error("E004", f"{what} is given per customer lane, and '{lane_id}' is a "
+                           f"{lanes[lane_order[lane_id]].kind} lane; name customer lanes only", loc,
+                           step=step, lane=lane_id)
+            else:
+                kept.append((lane_id, loc))
+        return sorted(kept, key=lambda entry: lane_order[entry[0]])
+
+    def alongside(self, actions: list[Action], path: Path, step: str, lanes: tuple[Lane, ...],
+                  lane_order: dict[str, int]) -> list[Action]:
+        """The actions with each `alongside` checked (E103, E004); one that names nothing valid is dropped."""
+        present = {action.lane for action in actions}
+        checked = []
+        for action in actions:
+            other = action.alongside
+            if other is not None:
+                loc = self.loc(path + ("actions", action.lane, "alongside"))
+                if self.alongside_is_valid(action.lane, other, step, loc, present, lanes, lane_order):
+                    self.alongside_locs[Endpoint(step, action.lane)] = loc
+                else:
+                    action = action._replace(alongside=None)
+            checked.append(action)
+        return checked
+
+    def alongside_is_valid(self, lane: str, other: str, step: str, loc: Loc, present: set[str],
+                           lanes: tuple[Lane, ...], lane_order: dict[str, int]) -> bool:
+        """Whether `alongside: other` on the action in `lane` names another acting, non-evidence lane of the step."""
+        if other not in lane_order:
+            self.unknown_lane("E103", other, loc, step, f"alongside '{other}' names no lane", lane)
+        elif other == lane:
+            self.error("E004", f"alongside '{other}' names the action's own lane; name another lane of this step",
+                       loc, step=step, lane=lane)
+        elif other not in present:
+            self.error("E103", f"alongside '{other}': step '{step}' has no action in lane '{other}'; add that "
+                       "action, or name a lane that acts in this step", loc, step=step, lane=lane)
+        elif lanes[lane_order[other]].kind is LaneKind.EVIDENCE:
+            self.error("E004", f"alongside '{other}' names an evidence lane; physical evidence does not act",
+                       loc, step=step, lane=lane)
+        else:
+            return True
+        return False
+
+    def after(self, spec: StepSpec, path: Path) -> tuple[str, ...] | None:
+        """The steps `after` names that exist (E103 for the others); None when the step has no `after`."""
+        if spec.after is None:
+            return None
+        a_path = path + ("after",)
+        self.afters[spec.id] = (a_path, spec.after)
+        if all(name in self.step_ids for name in spec.after):
+            return tuple(spec.after)
+        for index, name in enumerate(spec.after):
+            if name in self.stage_steps:
+                first, last = self.stage_steps[name]
+                self.error("E103", f"after '{name}' names a stage; after names steps (this stage's first step "
+                           f"is '{first}', its last '{last}')", self.after_loc(spec.id, index), step=spec.id)
+            elif name not in self.step_ids and not self.ghost(name):
+                self.error("E103", f"after '{name}' names no step" + self.hint(name, self.step_ids),
+                           self.after_loc(spec.id, index), step=spec.id)
+        return tuple(name for name in spec.after if name in self.step_ids)
+
+    def after_loc(self, step: str, index: int) -> Loc:
+        """Where item `index` of the step's `after` stands (the whole value when it is one id)."""
+        path, _ = self.afters[step]
+        return self.loc(path + (index,) if self.written_as_list(path) else path)
 
     def action(self, spec: ActionSpec, path: Path, step: str, lane: Lane) -> Action:
         loc = self.loc(path)
@@ -169,17 +319,20 @@ class _Builder:
             fail = FailPoint(f.what, f.severity, f.likelihood, f.detection, f.mitigation, self.loc(path + ("fail",)))
         return Action(step, lane.id, spec.text, parse_duration(spec.duration) if spec.duration else None,
                       spec.value, fail, spec.owner, loc,
-                      self.loc(path + ("value",)) if spec.value is not None else None)
+                      self.loc(path + ("value",)) if spec.value is not None else None,
+                      spec.alongside, spec.auto, spec.cost)
 
     def touchpoint(self, spec: StepSpec, path: Path) -> Touchpoint | None:
         if spec.touchpoint is None:
             return None
-        channel = spec.touchpoint.channel
+        touchpoint = spec.touchpoint
+        channel = touchpoint.channel
         channels = self.spec.channels
         if channel is not None and channels is not None and channel not in channels:
             self.error("E004", f"channel '{channel}' is not one of channels ({', '.join(channels)})"
                        + self.hint(channel, channels), self.loc(path + ("touchpoint", "channel")), step=spec.id)
-        return Touchpoint(spec.touchpoint.name, channel, self.loc(path + ("touchpoint",)))
+        return Touchpoint(touchpoint.name, channel, self.loc(path + ("touchpoint",)), touchpoint.moment,
+                          touchpoint.csat, touchpoint.nps)
 
     def wait(self, spec: StepSpec, path: Path) -> Wait | None:
         if spec.wait is None:
@@ -187,11 +340,14 @@ class _Builder:
         tolerance = parse_duration(spec.wait.tolerance) if spec.wait.tolerance else None
         return Wait(parse_duration(spec.wait.expected) or 0, tolerance, self.loc(path + ("wait",)))
 
-    def notes(self, texts: list[str], path: Path) -> tuple[Note, ...]:
-        if not texts:
+    def notes(self, items: Sequence[str | PainSpec], path: Path) -> tuple[Note, ...]:
+        """Pain points (text, or text and a dimension) or opportunities, each at its place in the file."""
+        if not items:
             return ()
         many = self.written_as_list(path)
-        return tuple(Note(text, self.loc(path + (index,) if many else path)) for index, text in enumerate(texts))
+        return tuple(Note(item, self.loc(path + (index,) if many else path)) if isinstance(item, str) else
+                     Note(item.text, self.loc(path + (index,) if many else path), item.dimension)
+                     for index, item in enumerate(items))
 
     def written_as_list(self, path: Path) -> bool:
         """Whether the file wrote a list at `path` (a one-or-many key): its items have places of their own."""
@@ -259,7 +415,7 @@ class _Builder:
                         if target and step.id in steps and steps[step.id].action(lane_id):
                             explicit.append(Flow(Endpoint(step.id, lane_id), target, FlowKind.REQUEST,
                                                  FlowOrigin.ACTION, None, ref_loc))
-        automatic = _automatic_flows(stages, lanes) if self.spec.auto_flows else []
+        automatic = automatic_flows(list(steps.values()), lanes) if self.spec.auto_flows else []
         if explicit:
             given = {(flow.source, flow.target, flow.kind) for flow in explicit}
             automatic = [flow for flow in automatic if (flow.source, flow.target, flow.kind) not in given]
@@ -269,28 +425,76 @@ class _Builder:
             flows = tuple(unique.values())
         else:  # automatic flows never repeat one another
             flows = tuple(automatic)
-        self.check_cycles(flows, steps, lanes)
+        grouped_any = any(_has_alongside(step) for step in steps.values())
+        if grouped_any:
+            flows = tuple(flow._replace(alongside=True) if flow.source.step == flow.target.step
+                          and steps[flow.source.step].together(flow.source.lane, flow.target.lane) else flow
+                          for flow in flows)
+        self.check_cycles(flows, steps, lanes, grouped_any)
         return flows
 
-    def check_cycles(self, flows: tuple[Flow, ...], steps: dict[str, Step], lanes: tuple[Lane, ...]) -> None:
-        request = [flow for flow in flows if flow.kind is FlowKind.REQUEST]
-        # automatic flows all lead forward in (step, lane) order, so a cycle needs one that doesn't
-        explicit = [flow for flow in request if not flow.automatic]
-        if not explicit:
+    def check_cycles(self, flows: tuple[Flow, ...], steps: dict[str, Step], lanes: tuple[Lane, ...],
+                     grouped_any: bool) -> None:
+        request = [flow for flow in flows if flow.kind is FlowKind.REQUEST and not flow.alongside]
+        plain = not grouped_any and not any(step.direction is Direction.UP for step in steps.values())
+        if plain:
+            # automatic flows all lead forward in (step, lane) order, so a cycle needs one that doesn't
+            explicit = [flow for flow in request if not flow.automatic]
+            if not explicit:
+                return
+            lane_index = {lane.id: index for index, lane in enumerate(lanes)}
+            order = {Endpoint(step.id, action.lane): (s_index, lane_index[action.lane])
+                     for s_index, step in enumerate(steps.values()) for action in step.actions}
+            if all(order[flow.source] < order[flow.target] for flow in explicit):
+                return
+        # an `alongside` group is one node of its step's chain: a path out of it and back in is a cycle
+        edges = [grouped(flow, steps) for flow in request]
+        for component in cycles(edges):
+            inside = [(request[number], edges[number]) for number in component]
+            written = [pair for pair in inside if not pair[0].automatic]
+            closing, (start, end) = max(written, key=lambda pair: pair[0].loc, default=inside[-1])
+            path = path_between([edge for _, edge in inside], end, start)
+            groups = [(node, steps[node.step].members(node.lane)) for node in path]
+            shown = " → ".join(f"{node.step}.{'+'.join(members)}" for node, members in groups + groups[:1])
+            joined = [Endpoint(node.step, lane) for node, members in groups if len(members) > 1 for lane in members]
+            loc, lane = closing.loc, closing.source.lane
+            if joined and not written:  # only automatic flows: the alongside made the cycle
+                cause = next(endpoint for endpoint in joined if endpoint in self.alongside_locs)
+                loc, lane = self.alongside_locs[cause], cause.lane
+            self.error("E108", f"request flows form a cycle: {shown}; draw rework as kind: return"
+                       + ("; actions joined by alongside count as one (set auto: false on the action between "
+                          "them, or drop the alongside)" if joined else ""), loc, step=closing.source.step, lane=lane)
+
+    def check_after(self, steps: Sequence[Step]) -> None:
+        """E108 for steps that wait for each other (`after`, and the default: the previous step)."""
+        if all(step.after is None for step in steps) or len({step.id for step in steps}) < len(steps):
+            return  # without `after` steps run in file order; repeated ids are E101 already
+        edges = [(earlier, later) for later, earlier_steps in predecessors(steps).items() for earlier in earlier_steps]
+        position = {step.id: index for index, step in enumerate(steps)}
+        if all(position[earlier] < position[later] for earlier, later in edges):
             return
-        lane_index = {lane.id: index for index, lane in enumerate(lanes)}
-        order = {Endpoint(step.id, action.lane): (s_index, lane_index[action.lane])
-                 for s_index, step in enumerate(steps.values()) for action in step.actions}
-        if all(order[flow.source] < order[flow.target] for flow in explicit):
-            return
-        for component in _cycles(request):
-            inside = [flow for flow in request if flow.source in component and flow.target in component]
-            closing = max((flow for flow in inside if not flow.automatic), key=lambda flow: flow.loc,
-                          default=inside[-1])
-            path = _path_between(inside, closing.target, closing.source)
-            shown = " → ".join(str(node) for node in path + [closing.target])
-            self.error("E108", f"request flows form a cycle: {shown}; draw rework as kind: return",
-                       closing.loc, step=closing.source.step, lane=closing.source.lane)
+        by_id = {step.id: step for step in steps}
+
+        def loc_of(edge: tuple[str, str]) -> Loc:
+            earlier, later = edge
+            return self.after_loc(later, self.afters[later][1].index(earlier))
+
+        for component in cycles(edges):
+            inside = [edges[number] for number in component]
+            explicit = [edge for edge in inside if by_id[edge[1]].after is not None
+                        and edge[0] in (by_id[edge[1]].after or ())]
+            earlier, later = max(explicit, key=loc_of)
+            path = path_between(inside, later, earlier) + [later]
+            by_default = [step for step in path[1:] if by_id[step].after is None]
+            note = (f"; {', '.join(repr(step) for step in dict.fromkeys(by_default))} comes after the step before "
+                    "it by default: give it an 'after' of its own" if by_default else "")
+            what = "a step after itself never starts" if len(path) == 2 else \
+                f"steps wait for each other: {' → '.join(path)} (each must finish before the next starts)"
+            self.error("E108", f"after makes a cycle: {what}{note}", loc_of((earlier, later)), step=later)
+
+
+def _has_alongside(step: Step) -> bool:
+    return any(action.alongside is not None for action in step.actions)
 
 
 def _kind_in_region(region: LineName | None, lane_id: str) -> LaneKind:
@@ -311,95 +515,6 @@ def lines_between(lanes: tuple[Lane, ...]) -> tuple[Line, ...]:
     return tuple(lines)
 
 
-def _automatic_flows(stages: tuple[Stage, ...], lanes: tuple[Lane, ...]) -> list[Flow]:
-    steps = [step for stage in stages for step in stage.steps]
-    flows: list[Flow] = []
-    for lane in lanes:
-        if lane.kind is not LaneKind.CUSTOMER:
-            continue
-        previous: Action | None = None
-        for step in steps:
-            action = step.action(lane.id)
-            if action is None:
-                continue
-            if previous is not None:
-                flows.append(Flow(Endpoint(previous.step, lane.id), Endpoint(step.id, lane.id),
-                                  origin=FlowOrigin.TIME, loc=previous.loc))
-            previous = action
-    kinds = {lane.id: lane.kind for lane in lanes}
-    for step in steps:
-        actions = [action for action in step.actions if kinds[action.lane] is not LaneKind.EVIDENCE]
-        for upper, lower in zip(actions, actions[1:]):
-            flows.append(Flow(Endpoint(step.id, upper.lane), Endpoint(step.id, lower.lane),
-                              origin=FlowOrigin.SUPPORT, loc=upper.loc))
-    return flows
-
-
-def _cycles(flows: list[Flow]) -> list[set[Endpoint]]:
-    """Strongly connected parts with a cycle (Tarjan's algorithm, iterative)."""
-    graph: dict[Endpoint, list[Endpoint]] = {}
-    for flow in flows:
-        graph.setdefault(flow.source, []).append(flow.target)
-        graph.setdefault(flow.target, [])
-    index: dict[Endpoint, int] = {}
-    low: dict[Endpoint, int] = {}
-    on_stack: set[Endpoint] = set()
-    stack: list[Endpoint] = []
-    found: list[set[Endpoint]] = []
-    for root in graph:
-        if root in index:
-            continue
-        work = [(root, 0)]
-        while work:
-            node, child = work.pop()
-            if child == 0:
-                index[node] = low[node] = len(index)
-                stack.append(node)
-                on_stack.add(node)
-            targets = graph[node]
-            if child < len(targets):
-                work.append((node, child + 1))
-                target = targets[child]
-                if target not in index:
-                    work.append((target, 0))
-                elif target in on_stack:
-                    low[node] = min(low[node], index[target])
-                continue
-            if low[node] == index[node]:
-                component = set()
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component.add(member)
-                    if member == node:
-                        break
-                if len(component) > 1 or node in graph[node]:
-                    found.append(component)
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
-    return found
-
-
-def _path_between(flows: list[Flow], start: Endpoint, goal: Endpoint) -> list[Endpoint]:
-    """A shortest path of flows from start to goal (both in one cycle)."""
-    came: dict[Endpoint, Endpoint | None] = {start: None}
-    queue = [start]
-    for node in queue:
-        if node == goal:
-            break
-        for flow in flows:
-            if flow.source == node and flow.target not in came:
-                came[flow.target] = node
-                queue.append(flow.target)
-    path: list[Endpoint] = []
-    back: Endpoint | None = goal
-    while back is not None:
-        path.append(back)
-        back = came.get(back)
-    return path[::-1]
-
-
 def build_service(spec: ServiceSpec, validated: Validated, locations: Locations,
                   file: str) -> tuple[Service, list[Finding]]:
     """The Service and the findings of every check that needs more than the schema."""
@@ -408,10 +523,12 @@ def build_service(spec: ServiceSpec, validated: Validated, locations: Locations,
     stages = builder.stages(lanes)
     rules = builder.rules()
     flows = builder.flows(stages, lanes)
+    builder.check_after([step for stage in stages for step in stage.steps])
     persona = None
     if spec.persona is not None:
         persona = Persona(spec.persona.name, spec.persona.about, tuple(spec.persona.goals), tuple(spec.persona.needs))
     service = Service(
         title=spec.title, stages=stages, lanes=lanes, lines=lines_between(lanes), flows=flows, summary=spec.summary,
-        lang=spec.lang, persona=persona, channels=tuple(spec.channels or ()), auto_flows=spec.auto_flows, rules=rules)
+        lang=spec.lang, persona=persona, channels=tuple(spec.channels or ()), auto_flows=spec.auto_flows, rules=rules,
+        currency=spec.currency, overhead=spec.overhead)
     return service, builder.findings

@@ -14,23 +14,73 @@ from pydantic import BaseModel, ValidationError
 from .findings import Finding
 from .loader import Locations, Path
 from .durations import DURATION_PATTERN
-from .schema import ID_PATTERN, LANE_ENTRY_TAGS, PART_NAMES, ServiceSpec
+from .schema import ID_PATTERN, PART_NAMES, UNION_TAGS, ServiceSpec
 
 _CODE_BY_TYPE = {"extra_forbidden": "E003", "missing": "E005", "version": "E010", "duration_range": "E107"}
 _MAX_SALVAGE_ROUNDS = 8
 _MAX_HINTS = 200
 _MAX_CHOICES = 2000
-_TAGS = set(LANE_ENTRY_TAGS)
+_TAGS = set(UNION_TAGS)
 _INSTANCE_OF = re.compile(r"Input should be a valid dictionary or instance of (\w+)")
+_SCORE = "be a whole number from 1 to 5"
+_AMOUNT = "be a number of 0 or more"
+_YES_NO = "be true or false"
+_DURATION = "be a duration: number-unit pairs without spaces, e.g. 45s, 5m, 1h30m, 1.5h, 2d"
+_TEXTS = "be text, or a list of texts"
+# What each key must be, in people's words (a wrong type or a value out of range says this, never pydantic's words)
+_MUST = {
+    "emotion": "be a whole number from −2 to 2, or a mapping of customer lane ids to such numbers",
+    "thinks": "be text, or a mapping of customer lane ids to text",
+    "actions": "map lane ids to actions (lane: text, or lane: {text: ..., duration: ...})",
+    "lanes": "be a list of lanes ({id, title, kind}) and line markers (line: interaction)",
+    "stages": "be a list of stages ({id, title, steps})",
+    "steps": "be a list of steps ({id, actions, ...})",
+    "flows": "be a list of flows ({from, to, label, kind})",
+    "rules": "map rule codes (P101, F203, ...) to off or a number",
+    "after": "be a step id or a list of step ids",
+    "chance": "be a number above 0 and at most 1 (the share of journeys in which the step happens)",
+    "currency": "be three capital letters, e.g. EUR or CNY",
+    "overhead": _AMOUNT + " (0.3 = 30 % of labour cost)",
+    "rate": _AMOUNT + " (the cost of one hour of the lane's work)",
+    "cost": _AMOUNT,
+    "csat": "be a number from 1 to 5",
+    "nps": "be a whole number from −100 to 100",
+    "severity": _SCORE, "likelihood": _SCORE, "detection": _SCORE,
+    "auto": _YES_NO, "chain": _YES_NO, "moment": _YES_NO, "auto_flows": _YES_NO,
+    "duration": _DURATION, "expected": _DURATION, "tolerance": _DURATION,
+    "pain": "be text, {text, dimension}, or a list of those",
+    "opportunity": _TEXTS, "kpi": _TEXTS, "goals": "be a list of texts", "needs": "be a list of texts",
+    "channels": "be a list of channel names",
+    "touchpoint": "be text (its name) or {name, channel, moment, csat, nps}",
+    "wait": "be a duration (5m) or {expected, tolerance}",
+    "fail": "be text (what goes wrong) or {what, severity, likelihood, detection, mitigation}",
+    "persona": "be a mapping: {name, about, goals, needs}",
+}
+# pydantic's words for the rest, translated
+_PLAIN = (("Input should be a valid dictionary", "must be a mapping"),
+          ("Input should be a valid string", "must be text"),
+          ("Input should be a valid integer", "must be a whole number"),
+          ("Input should be a valid number", "must be a number"),
+          ("Input should be a valid list", "must be a list"),
+          ("Input should be a valid boolean", "must be true or false"),
+          ("Input should be", "must be"), ("String should have at least 1 character", "must not be empty"),
+          ("List should have at least 1 item after validation, not 0", "must not be empty"),
+          ("String should match pattern", "must match the pattern"))
+
+
+def closest(word: str, choices: typing.Iterable[str]) -> str | None:
+    """The choice closest to `word` when one is close enough (none among too many choices)."""
+    candidates = sorted(choices)
+    if len(candidates) > _MAX_CHOICES:
+        return None
+    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def suggest(word: str, choices: typing.Iterable[str]) -> str:
-    """A ' (did you mean 'x'?)' hint when one choice is close to `word` (none among too many choices)."""
-    candidates = sorted(choices)
-    if len(candidates) > _MAX_CHOICES:
-        return ""
-    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    """A ' (did you mean 'x'?)' hint when one choice is close to `word`."""
+    close = closest(word, choices)
+    return f" (did you mean '{close}'?)" if close else ""
 
 
 class Suggester:
@@ -74,11 +124,23 @@ def fields_of(model: type[BaseModel]) -> dict[str, Any]:
     return {(info.alias or name): info for name, info in model.model_fields.items()}
 
 
+def _arm(annotation: Any, node: Any) -> Any:
+    """Of a union of a scalar or model and a list or mapping of them, the arm that holds `node`."""
+    inner = unwrap(annotation)
+    if typing.get_origin(inner) in (typing.Union, types.UnionType):
+        for arg in typing.get_args(inner):
+            origin = typing.get_origin(unwrap(arg))
+            if (origin is list and isinstance(node, list)) or (origin is dict and isinstance(node, dict)):
+                return arg
+    return annotation
+
+
 def model_at(data: Any, path: Path) -> type[BaseModel] | None:
     """The model that validates the mapping at `path`."""
     annotation: Any = ServiceSpec
     node = data
     for part in path:
+        annotation = _arm(annotation, node)
         origin = typing.get_origin(unwrap(annotation))
         if origin in (list, dict):
             annotation = typing.get_args(unwrap(annotation))[-1]
@@ -165,7 +227,7 @@ def _finding(file: str, data: Any, locations: Locations, error: Any, hint: Sugge
         model = model_at(data, path[:-1])
         allowed = fields_of(model) if model else {}
         where = f" in {PART_NAMES[model.__name__]}" if model and model is not ServiceSpec else ""
-        message = f"unknown key '{key}'{where}" + hint(key, allowed)
+        message = f"unknown key '{key}'{where}" + (_comma_hint(data, path) or hint(key, allowed))
         loc = locations.key(path)
     elif kind == "missing":
         key = str(error["loc"][-1])
@@ -187,16 +249,61 @@ def _finding(file: str, data: Any, locations: Locations, error: Any, hint: Sugge
         word = "true" if error["input"] else "false"
         message = f"{path[-1] if path else 'value'}: expected text, got {word}; quote it: \"{word}\""
         loc = locations.value(path)
+    elif (name := _key_of(data, path)) is not None:
+        message = f"{name} must {_MUST[name]}, not {_shown(error['input'])}"
+        loc = locations.value(path)
     else:
         message = _INSTANCE_OF.sub(lambda m: f"expected a mapping (a {PART_NAMES.get(m.group(1), m.group(1))})",
                                    message)
+        for theirs, ours in _PLAIN:
+            message = message.replace(theirs, ours)
         if kind.startswith("literal_error") or kind == "enum":
-            message = f"{message}, got {error['input']!r}" if not isinstance(error["input"], (dict, list)) else message
+            message = f"{message}, not {_shown(error['input'])}"
         loc = locations.value(path)
-        if path:
-            message = f"{path[-1]}: {message}" if isinstance(path[-1], str) else message
+        if path and isinstance(path[-1], str):
+            message = f"{path[-1]} {message}" if message.startswith("must") else f"{path[-1]}: {message}"
     step, lane = _step_and_lane(data, path)
     return Finding(file, loc.line, loc.column, code, message, step=step, lane=lane)
+
+
+def _key_of(data: Any, path: Path) -> str | None:
+    """The key (of the format, not a lane id) whose value the error at `path` is in, when `_MUST` words it."""
+    for end in range(len(path), 0, -1):
+        part = path[end - 1]
+        model = model_at(data, path[:end - 1]) if isinstance(part, str) else None
+        if model is not None and part in fields_of(model):   # the deepest key of the format (not a lane id)
+            return part if part in _MUST else None
+    return None
+
+
+def _shown(value: Any) -> str:
+    """A wrong value as the user wrote it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "empty"
+    return f"'{value}'" if isinstance(value, str) else str(value)
+
+
+def _comma_hint(data: Any, path: Path) -> str:
+    """For an unknown key that reads as prose and has no value: a comma inside {…} cut the text before it."""
+    key = path[-1]
+    parent = data
+    for part in path[:-1]:
+        parent = parent[part]
+    if not isinstance(key, str) or " " not in key.strip() or not isinstance(parent, dict) \
+            or parent.get(key) is not None:
+        return ""
+    keys = list(parent)
+    before = keys[keys.index(key) - 1] if keys.index(key) else None
+    example = f'{before}: "{parent[before]}, {key}"' if before is not None and isinstance(parent[before], str) \
+        else f'"…, {key}"'
+    return (f"; a comma inside {{…}} ends a value: if ', {key}' belongs to the text before it, quote that text "
+            f"({example})")
 
 
 def _step_and_lane(data: Any, path: Path) -> tuple[str | None, str | None]:

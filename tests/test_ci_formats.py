@@ -35,7 +35,8 @@ def awkward(tmp_path: Path) -> Path:
     folder.mkdir()
     path = folder / "shop.yaml"
     path.write_text(MINIMAL + '        pain: "50% off, then:\\n100%25 sure?"\n'
-                    + "      - id: copy\n        actions:\n          customer: Waits\n"
+                    + "      - id: copy\n        wait: {expected: 10m, tolerance: 5m}\n"  # W301: a warning
+                    + "        actions:\n          customer: Waits\n"
                     + "          frontstage: {text: Copies a form, value: none}\n", encoding="utf-8")
     return path
 

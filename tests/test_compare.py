@@ -35,9 +35,14 @@ def where(findings: list[dict[str, Any]]) -> list[tuple[str, str | None, str | N
     return [(f["code"], f["step"], f["lane"]) for f in findings]
 
 
-def moved(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """The metrics whose value changed."""
-    return {name: value for name, value in data["metrics"].items() if value["old"] != value["new"]}
+def assert_moved(data: dict[str, Any], expected: dict[str, dict[str, float | None]]) -> None:
+    """The metrics whose value changed are `expected`: old, new and delta, unrounded (to float precision)."""
+    moved = {name: value for name, value in data["metrics"].items() if value["old"] != value["new"]}
+    assert moved.keys() == expected.keys()
+    for name, want in expected.items():
+        for part in ("old", "new", "delta"):
+            got = moved[name][part]
+            assert got == (None if want[part] is None else pytest.approx(want[part], abs=1e-9)), (name, part)
 
 
 def marked(tmp_path: Path, future: str, view: str = "blueprint") -> dict[str, str]:
@@ -54,12 +59,13 @@ def test_a_waiting_line_removed(tmp_path: Path) -> None:
     assert ids(data, "stages", "removed") == ["arrive"] and ids(data, "steps", "removed") == ["queue"]
     assert ids(data, "actions", "removed") == ["queue.guest", "queue.waiter"]
     assert all(data[kind]["added"] == data[kind]["changed"] == [] for kind in ("lanes", "stages", "steps", "actions"))
-    assert moved(data) == {
+    assert_moved(data, {
         "lead_time_s": {"old": 6300, "new": 5520, "delta": -780},
-        "value_added_ratio": {"old": 0.448, "new": 0.511, "delta": 0.063},
+        "expected_lead_time_s": {"old": 6300, "new": 5520, "delta": -780},      # every step always happens
+        "value_added_ratio": {"old": 47 / 105, "new": 47 / 92, "delta": 47 / 92 - 47 / 105},
         "findings.open": {"old": 7, "new": 5, "delta": -2},
         "stage.arrive.time_s": {"old": 780, "new": None, "delta": None},
-    }
+    })
     assert where(data["findings"]["resolved"]) == [("W301", "queue", None), ("P101", "queue", None)]
     assert data["findings"]["added"] == []
     assert where(data["findings"]["open"]) == [("F201", "order", "waiter"), ("F202", "order", "waiter"),
@@ -79,8 +85,8 @@ def test_a_fail_point_mitigated_is_a_change_not_resolved_plus_added(tmp_path: Pa
     assert data["actions"]["changed"] == [{"id": "order.waiter", "changes": {
         "fail_risk": {"old": 12, "new": 4}, "fail_mitigation": {"old": None, "new": "Reads the order back"}}}]
     assert all(data[kind][change] == [] for kind in ("lanes", "stages", "steps") for change in ("added", "removed"))
-    assert moved(data) == {"fail_points.risk": {"old": 12, "new": 4, "delta": -8},
-                           "findings.open": {"old": 7, "new": 6, "delta": -1}}
+    assert_moved(data, {"fail_points.risk": {"old": 12, "new": 4, "delta": -8},
+                        "findings.open": {"old": 7, "new": 6, "delta": -1}})
     assert where(data["findings"]["resolved"]) == [("F202", "order", "waiter")]
     assert data["findings"]["added"] == []
     risk = next(f for f in data["findings"]["open"] if f["code"] == "F201")
@@ -101,12 +107,13 @@ def test_a_step_replaced(tmp_path: Path) -> None:
     assert ids(data, "actions", "added") == ["tap.guest", "tap.waiter"]
     assert ids(data, "actions", "removed") == ["pay.guest", "pay.waiter"]
     assert data["steps"]["changed"] == data["actions"]["changed"] == data["stages"]["changed"] == []
-    assert moved(data) == {
+    assert_moved(data, {
         "lead_time_s": {"old": 6300, "new": 5340, "delta": -960},
-        "value_added_ratio": {"old": 0.448, "new": 0.528, "delta": 0.08},
+        "expected_lead_time_s": {"old": 6300, "new": 5340, "delta": -960},
+        "value_added_ratio": {"old": 47 / 105, "new": 47 / 89, "delta": 47 / 89 - 47 / 105},
         "findings.open": {"old": 7, "new": 6, "delta": -1},
         "stage.leave.time_s": {"old": 1140, "new": 180, "delta": -960},
-    }
+    })
     assert where(data["findings"]["resolved"]) == [("L601", "pay", "waiter")] and data["findings"]["added"] == []
     assert text[2:6] == ["Lead time 1h 45m → 1h 29m (−16m, −15.2 %)", "Value-added ratio 44.8 % → 52.8 % (+8.0 pp)",
                          "Open findings 7 → 6 (−1, −14.3 %)", "Time in stage Leave 19m → 3m (−16m, −84.2 %)"]
@@ -121,13 +128,14 @@ def test_shorter_waits_in_people_s_words(tmp_path: Path) -> None:
     data, text = compare("cafe-faster.yaml")
     assert data["steps"]["changed"] == [{"id": "drinks", "changes": {"wait_s": {"old": 360, "new": 180}}},
                                         {"id": "pay", "changes": {"wait_s": {"old": 780, "new": 600}}}]
-    assert moved(data) == {
+    assert_moved(data, {
         "lead_time_s": {"old": 6300, "new": 5940, "delta": -360},
-        "value_added_ratio": {"old": 0.448, "new": 0.475, "delta": 0.027},
+        "expected_lead_time_s": {"old": 6300, "new": 5940, "delta": -360},
+        "value_added_ratio": {"old": 47 / 105, "new": 47 / 99, "delta": 47 / 99 - 47 / 105},
         "findings.open": {"old": 7, "new": 6, "delta": -1},
         "stage.dine.time_s": {"old": 4380, "new": 4200, "delta": -180},
         "stage.leave.time_s": {"old": 1140, "new": 960, "delta": -180},
-    }
+    })
     assert where(data["findings"]["resolved"]) == [("W301", "drinks", None)]
     assert text[2] == "Lead time 1h 45m → 1h 39m (−6m, −5.7 %)"
     assert ["~ Drinks (Dine)", "  Wait before Drinks 6m → 3m", "", "~ Pay (Leave)",
@@ -164,17 +172,16 @@ def test_two_steps_made_parallel_with_after(tmp_path: Path) -> None:
     assert data["steps"]["changed"] == [{"id": "drinks", "changes": {"after": {"old": None, "new": ["order"]}}},
                                         {"id": "meal", "changes": {"after": {"old": None, "new": ["order"]}}}]
     # queue 0-13m, order 13-21m, drinks 21-29m beside meal 21-78m, pay 78-97m
-    assert moved(data) == {
+    assert_moved(data, {
         "lead_time_s": {"old": 6300, "new": 5820, "delta": -480},
         "expected_lead_time_s": {"old": 6300, "new": 5820, "delta": -480},
-        "value_added_ratio": {"old": 0.448, "new": 0.485, "delta": 0.037},
+        "value_added_ratio": {"old": 47 / 105, "new": 47 / 97, "delta": 47 / 97 - 47 / 105},
         "stage.dine.time_s": {"old": 4380, "new": 3900, "delta": -480},
-    }
+    })
     assert data["findings"]["added"] == data["findings"]["resolved"] == []
-    assert text[2:6] == ["Lead time 1h 45m → 1h 37m (−8m, −7.6 %)", "Value-added ratio 44.8 % → 48.5 % (+3.7 pp)",
-                         "Expected lead time 1h 45m → 1h 37m (−8m, −7.6 %)",
-                         "Time in stage Dine 1h 13m → 1h 5m (−8m, −11.0 %)"]
-    assert text[7:12] == ["~ Drinks (Dine)", "  Steps before Drinks the step before → “Order”", "",
+    assert text[2:5] == ["Lead time 1h 45m → 1h 37m (−8m, −7.6 %)", "Value-added ratio 44.8 % → 48.5 % (+3.7 pp)",
+                         "Time in stage Dine 1h 13m → 1h 5m (−8m, −11.0 %)"]     # expected lead time = lead time
+    assert text[6:11] == ["~ Drinks (Dine)", "  Steps before Drinks the step before → “Order”", "",
                           "~ Meal (Dine)", "  Steps before Meal the step before → “Order”"]
     assert marked(tmp_path, "cafe-parallel.yaml") == {"changed.drinks": "", "changed.meal": ""}
 
@@ -183,13 +190,13 @@ def test_costs_chance_and_emotions_per_customer_lane() -> None:
     needs_format_1_1("clinic.yaml")
     new = PAIRS / "clinic-future.yaml"
     data = json.loads(run_cli("diff", PAIRS / "clinic.yaml", new, "--format", "json").stdout)
-    assert moved(data) == {
+    assert_moved(data, {
         "expected_lead_time_s": {"old": 2172, "new": 2166, "delta": -6},
         "cost.total": {"old": 75.5, "new": 65.5, "delta": -10},
         "cost.direct": {"old": 32, "new": 22, "delta": -10},
         "cost.expected": {"old": 75.5, "new": 65.5, "delta": -10},
         "findings.open": {"old": 2, "new": 1, "delta": -1},
-    }
+    })
     assert {name for name in data["metrics"] if name.startswith("cost.")} == {
         "cost.total", "cost.labour", "cost.direct", "cost.indirect", "cost.waste", "cost.expected"}
     assert data["steps"]["changed"] == [

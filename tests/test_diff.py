@@ -49,7 +49,7 @@ def test_changed_duration_moves_the_metrics_and_names_the_field(tmp_path: Path) 
     assert data["metrics"]["lead_time_s"] == {"old": 1080, "new": 1440, "delta": 360}
     assert data["metrics"]["stage.check-in.time_s"] == {"old": 1080, "new": 1440, "delta": 360}
     assert data["metrics"]["value_added_s"]["delta"] == 0
-    assert data["metrics"]["value_added_ratio"] == {"old": 0.167, "new": 0.125, "delta": -0.042}
+    assert data["metrics"]["value_added_ratio"] == {"old": 3 / 18, "new": 3 / 24, "delta": 3 / 24 - 3 / 18}
     text = run_cli("diff", EXAMPLE, new).stdout.splitlines()
     assert "  Duration of Waits in line · Front desk 4m → 10m" in text
     assert "Lead time 18m → 24m (+6m, +33.3 %)" in text

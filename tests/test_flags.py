@@ -78,6 +78,12 @@ CASES = {
         - id: a
           actions: {customer: Waits, frontstage: {text: Fills a form twice, value: none}}
         """, [(8, 82, "a", "frontstage")]),
+    "T701": ("""\
+        - id: a
+          touchpoint: {name: Desk, moment: true}
+          actions: {customer: Waits, frontstage: Serves}
+          emotion: -1
+        """, [(8, 21, "a", None)]),
 }
 
 
@@ -101,9 +107,16 @@ def test_l601_is_info_and_does_not_fail_strict() -> None:
 
 
 def test_warnings_fail_only_under_strict() -> None:
-    document = check_yaml(_service(CASES["P101"][0]))
+    document = check_yaml(_service(CASES["W301"][0]))
     assert not document.fails(strict=False)
     assert document.fails(strict=True)
+
+
+@pytest.mark.parametrize("code", ["P101", "F201"])
+def test_pain_and_fail_points_are_info_and_pass_strict(code: str) -> None:
+    document = check_yaml(_service(CASES[code][0]), strict=True)
+    assert {f.severity.value for f in document.findings if f.code == code} == {"info"}
+    assert not document.fails(strict=True)
 
 
 def test_f203_is_an_error_under_strict() -> None:

@@ -116,6 +116,57 @@ def services(draw: st.DrawFn) -> dict[str, Any]:
     return service
 
 
+amounts = st.one_of(st.integers(0, 500), st.floats(0, 500, allow_nan=False))
+
+
+def _as_mapping(action: Any) -> dict[str, Any]:
+    return action if isinstance(action, dict) else {"text": action}
+
+
+@st.composite
+def services_1_1(draw: st.DrawFn) -> dict[str, Any]:
+    """A valid service of `services()` with the 1.1 keys added: `after` naming earlier steps only, chance, when,
+    alongside between neighbouring lanes, auto, direction up (on steps no written flow joins inside), cost,
+    customer measures, per-lane emotion, pain dimensions; so still without a cycle."""
+    service = draw(services())
+    service["lanes"] = [{"id": lane, "kind": lane, **({"rate": draw(amounts)} if draw(st.booleans()) else {}),
+                         **({"chain": draw(st.booleans())} if lane != "evidence" and draw(st.booleans()) else {})}
+                        for lane in LANES]
+    if draw(st.booleans()):
+        service["currency"] = draw(st.sampled_from(["EUR", "CNY", "USD"]))
+        service["overhead"] = draw(amounts)
+    inside = {flow["from"].split(".")[0] for flow in service.get("flows", [])
+              if flow["from"].split(".")[0] == flow["to"].split(".")[0]}
+    earlier: list[str] = []
+    for step in (step for stage in service["stages"] for step in stage["steps"]):
+        if earlier and draw(st.booleans()):
+            step["after"] = draw(st.lists(st.sampled_from(earlier), max_size=3, unique=True))
+        earlier.append(step["id"])
+        if draw(st.integers(0, 2)) == 0:
+            step["chance"] = draw(st.floats(0.01, 1))
+            step["when"] = draw(texts)
+        acting = [lane for lane in LANES if lane in step["actions"] and lane != "evidence"]
+        for lane in acting:
+            if draw(st.integers(0, 2)) == 0:
+                action = step["actions"][lane] = _as_mapping(step["actions"][lane])
+                action.update(draw(st.fixed_dictionaries({}, optional={"auto": st.booleans(), "cost": amounts})))
+        joined = len(acting) > 1 and draw(st.booleans())
+        if joined:
+            at = draw(st.integers(0, len(acting) - 2))
+            step["actions"][acting[at + 1]] = {**_as_mapping(step["actions"][acting[at + 1]]), "alongside": acting[at]}
+        elif step["id"] not in inside and draw(st.booleans()):
+            step["direction"] = "up"
+        if isinstance(step.get("touchpoint"), dict):
+            step["touchpoint"].update(draw(st.fixed_dictionaries({}, optional={
+                "moment": st.booleans(), "csat": st.floats(1, 5), "nps": st.integers(-100, 100)})))
+        if "customer" in step["actions"] and draw(st.booleans()):
+            step["emotion"] = {"customer": draw(st.integers(-2, 2))}
+        if draw(st.integers(0, 3)) == 0:
+            step["pain"] = {"text": draw(texts), "dimension": draw(st.sampled_from(
+                ["tangibles", "reliability", "responsiveness", "assurance", "empathy"]))}
+    return service
+
+
 def _paths(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     found = [path]
     if isinstance(node, dict):
@@ -141,10 +192,11 @@ wrong_values = st.one_of(st.none(), st.booleans(), st.integers(-10**30, 10**30),
 
 
 @st.composite
-def near_valid(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
+def near_valid(draw: st.DrawFn, base: st.SearchStrategy[dict[str, Any]] | None = None
+               ) -> tuple[dict[str, Any], dict[str, Any]]:
     """A valid service and a copy with a few mutations: wrong types, missing or unknown keys, bad ids, dangling
-    references, cycles."""
-    original = draw(services())
+    references, cycles (of flows and of `after`), `alongside` to nothing."""
+    original = draw(base if base is not None else services())
     service = copy.deepcopy(original)
     for _ in range(draw(st.integers(1, 3))):
         paths = [path for path in _paths(service) if path]
@@ -153,7 +205,7 @@ def near_valid(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
         for part in path[:-1]:
             parent = parent[part]
         mutation = draw(st.sampled_from(["replace", "delete", "unknown-key", "bad-id", "dangling", "cycle",
-                                         "duplicate-id", "unknown-lane"]))
+                                         "duplicate-id", "unknown-lane", "after-cycle", "alongside"]))
         steps_now = _steps_in(service)
         if mutation == "replace":
             parent[path[-1]] = draw(wrong_values)
@@ -172,6 +224,13 @@ def near_valid(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
             steps_now[-1]["id"] = steps_now[0].get("id")
         elif mutation == "unknown-lane" and steps_now and isinstance(steps_now[0].get("actions"), dict):
             steps_now[0]["actions"][draw(ids)] = draw(texts)
+        elif mutation == "after-cycle" and steps_now:
+            steps_now[0]["after"] = [steps_now[-1].get("id")]
+        elif mutation == "alongside" and steps_now and isinstance(steps_now[0].get("actions"), dict) \
+                and steps_now[0]["actions"]:
+            acting = steps_now[0]["actions"]
+            lane = draw(st.sampled_from(sorted(acting)))
+            acting[lane] = {**_as_mapping(acting[lane]), "alongside": draw(st.sampled_from(LANES))}
     return original, service
 
 
@@ -198,7 +257,7 @@ def test_valid_services_check_clean_and_their_metrics_add_up(service: dict[str, 
     metrics = measure(document.service)
     assert all(step.time_s >= 0 and step.wait_s >= 0 and step.time_s >= step.wait_s for step in metrics.steps)
     assert math.isclose(metrics.lead_time_s, sum(step.time_s for step in metrics.steps))
-    assert math.isclose(metrics.lead_time_s, sum(time for _, time in metrics.stages))
+    assert math.isclose(metrics.lead_time_s, sum(stage.time_s for stage in metrics.stages))
     assert 0 <= metrics.value_added_s <= metrics.lead_time_s + 1e-9
     ratio = metrics.value_added_ratio
     assert (ratio is None) == (metrics.lead_time_s == 0) and (ratio is None or 0 <= ratio <= 1)
@@ -209,8 +268,48 @@ def test_valid_services_check_clean_and_their_metrics_add_up(service: dict[str, 
 
 
 @FUZZ
+@given(services_1_1())
+def test_valid_1_1_services_check_clean_and_their_schedule_holds(service: dict[str, Any]) -> None:
+    document = check_bytes(_dump(service), "fuzz.yaml")
+    _assert_well_reported(document)
+    assert document.service is not None, [str(f) for f in document.findings]
+    metrics = measure(document.service)
+    by_id = {step.id: step for step in metrics.steps}
+    steps = document.service.steps
+    close = lambda a, b: math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-6)  # noqa: E731
+    for index, step in enumerate(steps):
+        before = step.after if step.after is not None else ((steps[index - 1].id,) if index else ())
+        figures = by_id[step.id]
+        assert close(figures.start_s, max((by_id[earlier].finish_s for earlier in before), default=0))
+        assert close(figures.finish_s, figures.start_s + figures.time_s) and figures.slack_s >= 0
+    assert close(metrics.lead_time_s, max(step.finish_s for step in metrics.steps))
+    path = [by_id[step] for step in metrics.critical_path]
+    assert path and all(step.critical for step in path)
+    assert close(path[0].start_s, 0) and close(path[-1].finish_s, metrics.lead_time_s)
+    assert all(close(first.finish_s, second.start_s) for first, second in zip(path, path[1:]))
+    assert 0 <= metrics.value_added_s <= metrics.lead_time_s + 1e-6
+    assert metrics.expected_lead_time_s <= metrics.lead_time_s + 1e-6
+    assert all(stage.time_s <= metrics.lead_time_s + 1e-6 for stage in metrics.stages)
+    cost = metrics.cost.cost
+    assert min(cost.labour, cost.direct, cost.indirect, cost.waste) >= 0
+    assert cost.waste <= cost.total + 1e-6 and metrics.cost.expected <= cost.total + 1e-6
+    assert json.loads(json.dumps(metrics_json(metrics)))["cost"]["total"] >= 0
+    assert metrics_table(document.service, metrics)
+
+
+@FUZZ
 @given(near_valid())
 def test_near_valid_services_never_raise(pair: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    _never_raise(pair)
+
+
+@FUZZ
+@given(near_valid(services_1_1()))
+def test_near_valid_1_1_services_never_raise(pair: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    _never_raise(pair)
+
+
+def _never_raise(pair: tuple[dict[str, Any], dict[str, Any]]) -> None:
     original, mutated = (check_bytes(_dump(service), "fuzz.yaml") for service in pair)
     _assert_well_reported(mutated)
     difference = diff_documents(original, mutated)

@@ -18,16 +18,21 @@ def _steps(figures: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {step["id"]: step for step in figures["steps"]}
 
 
+def _v1_step(step: dict[str, Any]) -> dict[str, Any]:
+    return {key: step[key] for key in ("id", "stage", "wait_s", "time_s")}
+
+
 def test_online_order_return_by_hand() -> None:
     # auto_flows: false, so only the written request flows count (data and return flows never)
     figures = _figures(check_file(SAMPLES / "online-order-return.yaml"))
     steps = _steps(figures)
     # checkout: shopper 2m -> shop 1s -> oms 1s -> psp 3s (psp -> shop is data) = 125 s
-    assert steps["checkout"] == {"id": "checkout", "stage": "order", "wait_s": 0, "time_s": 125}
+    assert steps["checkout"].items() >= {"id": "checkout", "stage": "order", "wait_s": 0, "time_s": 125}.items()
     # confirmation: shop 30s -> shopper (no duration)
     assert steps["confirmation"]["time_s"] == 30
     # chase: 3d wait + shopper 8m -> care 6m -> returns 5m
-    assert steps["chase"] == {"id": "chase", "stage": "refund", "wait_s": 259_200, "time_s": 259_200 + 1140}
+    assert steps["chase"].items() >= {"id": "chase", "stage": "refund", "wait_s": 259_200,
+                                     "time_s": 259_200 + 1140}.items()
     # refund-paid: oms 1s -> shop 30s -> shopper beats oms 1s -> psp 5s
     assert steps["refund-paid"]["time_s"] == 31
     stages = {stage["id"]: stage["time_s"] for stage in figures["stages"]}
@@ -46,7 +51,7 @@ def test_bank_account_by_hand() -> None:
     assert steps["landing"]["time_s"] == 300            # customer 4m -> frontstage 1m
     assert steps["details"]["time_s"] == 363            # 6m -> 2s -> 1s
     assert steps["id-upload"]["time_s"] == 220          # 3m -> support 40s
-    assert figures["stages"][0] == {"id": "choose", "time_s": 1200}
+    assert figures["stages"][0].items() >= {"id": "choose", "time_s": 1200}.items()
     va = {m.id: m.value_added_s for m in measure(document.service).steps}
     assert (va["compare"], va["landing"], va["details"], va["id-upload"]) == (900, 60, 362, 0)
 
@@ -96,7 +101,8 @@ def test_branches_take_the_longest_and_unjoined_actions_are_chains_of_their_own(
         """)
     figures = _figures(document)
     # backstage is joined by no flow: its 10m chain beats customer->frontstage (3m)
-    assert figures["steps"] == [{"id": "a", "stage": "s", "wait_s": 5400, "time_s": 5400 + 600}]
+    assert [_v1_step(step) for step in figures["steps"]] == [
+        {"id": "a", "stage": "s", "wait_s": 5400, "time_s": 5400 + 600}]
     assert figures["value_added_s"] == 600
 
 

@@ -9,6 +9,8 @@ import pytest
 from blueprint.api import load_service
 from blueprint.model import Service
 from blueprint.render import legend_items, render
+from blueprint.render.customers import curve_lanes, narrow
+from blueprint.render.journey_view import LANE_OFFSET
 from support import SAMPLES
 from svg_geometry import Picture, png_size
 from test_render_blueprint import hostile_service, service
@@ -26,7 +28,7 @@ def check_journey(svc: Service, svg: bytes) -> Picture:
         assert rect.left <= first.left + 1 and last.right - 1 <= rect.right and rect.bottom <= first.top + 1
     for step, x in zip(steps, xs):
         for kind, present in (("touchpoint", step.touchpoint), ("pain", step.pains),
-                              ("opportunity", step.opportunities), ("thinks", step.thinks)):
+                              ("opportunity", step.opportunities), ("thinks", step.thinks or step.thoughts)):
             assert (f"{kind}.{step.id}" in pic.groups) == bool(present), f"{kind}.{step.id}"
             if present:
                 assert abs(pic.rect(f"{kind}.{step.id}").cx - x) < 1
@@ -38,28 +40,45 @@ def check_journey(svc: Service, svg: bytes) -> Picture:
             assert x >= rect.left + 1, f"text overflows {ident} on the left"
             if not ident.startswith(("pain.", "opportunity.")):
                 assert 2 * rect.cx - x <= rect.right - 1, f"text overflows {ident} on the right"
-    points = [(step, pic.rect(f"emotion.{step.id}")) for step in steps if step.emotion is not None]
-    assert {i.removeprefix("emotion.") for i in pic.ids("emotion.")} - {"zero"} - {
-        i.removeprefix("emotion.") for i in pic.ids("emotion.curve")} == {step.id for step, _ in points}
-    px = [rect.cx for _, rect in points]
-    assert px == sorted(px), "emotion points not in step order"
-    for step, rect in points:
-        assert abs(rect.cx - xs[steps.index(step)]) < 1, f"emotion point of {step.id} not in its column"
-    for a, ra in points:
-        for b, rb in points:
-            if a.emotion > b.emotion:
-                assert ra.cy < rb.cy - 1, f"{a.id} feels better than {b.id} but is not higher"
-            elif a.emotion == b.emotion:
-                assert abs(ra.cy - rb.cy) < 1
+    curves = curve_lanes(svc)
+    spread = LANE_OFFSET * (len(curves) - 1) / 2 + 1
+    points = {(step.id, lane): (score, pic.rect(f"emotion.{step.id}.{lane}" if step.emotions else f"emotion.{step.id}"))
+              for lane, scores in curves.items() for step in steps if (score := scores.get(step.id)) is not None}
+    drawn = set(pic.ids("emotion.")) - {"emotion.zero"} - set(pic.ids("emotion.curve."))
+    assert len(drawn) == len(points), "an emotion point too many or missing"
+    by_step = {step.id: step for step in steps}
+    for (step_id, _), (_, rect) in points.items():
+        column = xs[steps.index(by_step[step_id])]
+        assert abs(rect.cx - column) < spread, f"emotion point of {step_id} not in its column"
+    ranked = sorted(points.values(), key=lambda item: item[0])
+    for (low, a), (high, b) in zip(ranked, ranked[1:]):
+        assert (b.cy < a.cy - 1) if high > low else abs(a.cy - b.cy) < 1, "emotion points not at their heights"
     if points:
         zero = {round(y, 1) for _, y in pic.path("emotion.zero")}
         assert len(zero) == 1
         y0 = zero.pop()
-        for step, rect in points:
-            assert (rect.cy < y0 - 1) == (step.emotion > 0) and (rect.cy > y0 + 1) == (step.emotion < 0)
-            ellipses = [e for e in pic.groups[f"emotion.{step.id}"] if e.tag.endswith("ellipse")]
-            assert len(ellipses) == (2 if step.pains else 1), f"pain moment at {step.id} not marked"
-        assert len(pic.ids("emotion.curve")) == len(points) - 1
+        for (step_id, lane), (score, rect) in points.items():
+            assert (rect.cy < y0 - 1) == (score > 0) and (rect.cy > y0 + 1) == (score < 0)
+            ident = f"emotion.{step_id}.{lane}" if by_step[step_id].emotions else f"emotion.{step_id}"
+            ellipses = [e for e in pic.groups[ident] if e.tag.endswith("ellipse")]
+            assert len(ellipses) == (2 if by_step[step_id].pains else 1), f"pain moment at {step_id} not marked"
+    for lane, scores in curves.items():
+        pieces = [pic.path(ident) for ident in pic.classes(f"lane-{lane}") if ident.startswith("emotion.curve.")]
+        joined = [(a.id, b.id) for a, b in zip(steps, steps[1:]) if a.id in scores and b.id in scores]
+        assert len(pieces) == len(joined), f"{lane}'s curve not broken exactly where an emotion is missing"
+        for path, (a, b) in zip(sorted(pieces), joined):
+            assert abs(path[0][0] - points[a, lane][1].cx) < 1 and abs(path[-1][0] - points[b, lane][1].cx) < 1
+    for step, x in zip(steps, xs):
+        assert (f"wait.{step.id}" in pic.groups) == bool(step.wait), f"wait.{step.id}"
+        if step.wait:
+            assert abs(pic.rect(f"wait.{step.id}").cx - x) < 1
+        moment = bool(step.touchpoint and step.touchpoint.moment)
+        assert (f"moment.{step.id}" in pic.groups) == moment, f"moment.{step.id}"
+        if moment:
+            assert pic.rect(f"touchpoint.{step.id}").contains(pic.rect(f"moment.{step.id}"))
+    widths = {narrow(svc, step): round(pic.rect(f"step.{step.id}").width) for step in steps}
+    assert len(set(widths.values())) == len(widths) and widths.get(True, 0) < widths.get(False, 1e9), \
+        "steps without a customer action not drawn narrow"
     return pic
 
 
@@ -70,7 +89,7 @@ def test_example_journey() -> None:
     assert "No free spaces" in pic.text("pain.park")
     assert "Reserve a space" in pic.text("opportunity.park")
     assert "Emotion" in pic.text("rowtitle.emotion")
-    assert legend_items(svc, "journey") == ("legend.emotion", "legend.pain_moment")
+    assert legend_items(svc, "journey") == ("legend.emotion", "legend.pain_moment", "legend.wait_over")
 
 
 @pytest.mark.parametrize("sample", sorted(SAMPLES.glob("*.yaml")), ids=lambda p: p.stem)

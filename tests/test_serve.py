@@ -48,20 +48,29 @@ def _coffee() -> tuple[object, dict]:
 def test_metrics_summary_by_hand() -> None:
     # queue: wait 4m + the frontstage 3m = 7m; pay: customer 1m (value-added) then frontstage 2m = 3m.
     _, measured = _coffee()
-    assert metrics_summary(measured, "en") == [
+    document, measured = _coffee()
+    # no after, no chance, no cost: the schedule, expected lead time and cost would only restate defaults
+    assert metrics_summary(measured, document.service, "en") == [
         {"label": "Lead time", "value": "10m"}, {"label": "Value-added time", "value": "1m"},
         {"label": "Value-added ratio", "value": "10.0 %"}]
-    assert metrics_summary(measured, "zh")[0] == {"label": "总时长", "value": "10m"}
+    assert metrics_summary(measured, document.service, "zh")[0] == {"label": "总时长", "value": "10m"}
 
 
-def test_metrics_summary_shows_new_numbers_without_a_change() -> None:
-    measured = {"lead_time_s": 5400, "expected_lead_time_s": 4500, "critical_path": ["a", "b"],
-                "cost": {"currency": "EUR", "total": 75.5, "labour": 60, "direct": 15.5, "indirect": 0},
-                "steps": [{"id": "a"}]}
-    assert metrics_summary(measured, "en") == [
-        {"label": "Lead time", "value": "1h 30m"}, {"label": "Expected lead time", "value": "1h 15m"},
-        {"label": "Critical path", "value": "a → b"}, {"label": "Cost", "value": "75.50 EUR"},
-        {"label": "Labour cost", "value": "60.00 EUR"}, {"label": "Direct cost", "value": "15.50 EUR"}]
+def test_metrics_summary_shows_the_1_1_numbers() -> None:
+    # FORMAT.md's 1.1 worked example: lead 37m, value-added 6m (6/37), expected 36m12s, 75.50 EUR
+    document = check_bytes((ROOT / "tests" / "fixtures" / "format-1.1-example.yaml").read_bytes(), "clinic.yaml")
+    assert document.service is not None
+    measured = metrics_json(measure(document.service))
+    assert metrics_summary(measured, document.service, "en") == [
+        {"label": "Lead time", "value": "37m"}, {"label": "Value-added time", "value": "6m"},
+        {"label": "Value-added ratio", "value": "16.2 %"}, {"label": "Expected lead time", "value": "36m 12s"},
+        {"label": "Cost", "value": "75.50 EUR"}, {"label": "Labour cost", "value": "29.00 EUR"},
+        {"label": "Direct cost", "value": "32.00 EUR"}, {"label": "Indirect cost", "value": "14.50 EUR"},
+        {"label": "Expected cost", "value": "75.50 EUR"},
+        {"label": "Critical path", "value": "triage → blood → recall"}]
+    details = element_details(document.service, measured, "en")
+    assert details["step.recall"][1:] == [["Time", "1m"], ["Start", "36m"], ["Finish", "37m"], ["Critical", "yes"],
+                                          ["Chance", "20.0 %"], ["Cost", "0.00 EUR"]]
 
 
 def test_hover_details_of_actions_fail_points_and_steps() -> None:
@@ -83,6 +92,27 @@ def test_finding_targets_most_specific_first() -> None:
     assert by_code == {"W301": ["wait.queue", "step.queue"],
                        "F201": ["fail.pay.frontstage", "a.pay.frontstage", "step.pay"],
                        "F202": ["fail.pay.frontstage", "a.pay.frontstage", "step.pay"]}
+
+
+def test_a_low_emotion_of_one_customer_points_at_that_lane_s_curve() -> None:
+    document = check_bytes(textwrap.dedent("""\
+        blueprint: 1
+        title: Visit
+        lanes:
+          - {id: patient, kind: customer}
+          - {id: carer, kind: customer}
+          - {id: nurse, kind: frontstage}
+        stages:
+          - id: s
+            title: S
+            steps:
+              - id: wait
+                emotion: {patient: -2, carer: 0}
+                actions: {patient: Waits, carer: Waits too, nurse: Calls}
+        """).encode(), "v.yaml")
+    (p102,) = [finding for finding in document.findings if finding.code == "P102"]
+    assert finding_targets(p102) == ["pain.wait", "emotion.wait.patient", "emotion.wait", "a.wait.patient",
+                                     "step.wait"]
 
 
 def _services(base: Path) -> Path:
@@ -133,7 +163,7 @@ def test_lists_the_service_files_and_nothing_else(shared: Server) -> None:
     page = body.decode()
     assert status == 200 and headers["content-type"].startswith("text/html")
     assert ('<a href="/file/coffee.yaml"><span class="name">coffee.yaml</span> <span class="service">Coffee</span> '
-            '<span class="ok">valid · 3 warnings</span></a>') in page
+            '<span class="ok">valid · 2 warnings</span></a>') in page  # its pain point is info
     assert '<a href="/file/sub/visit.yaml"><span class="name">sub/visit.yaml</span> <span class="service">Minimal' \
         in page
     assert '<span class="name">broken.yaml</span> <span class="bad">1 error</span>' in page

@@ -6,21 +6,26 @@ from ..i18n import label
 from ..model import FlowKind, FlowOrigin, LaneKind, Service
 from . import text
 from .dot import Canvas, Html, attributes, line_height, stack, text_lines
-from .grid import BOX_W, COL_W, GAP, MARGIN, PAD_BOTTOM, TITLE_W, Grid, layout
+from .grid import BOX_W, COL_W, CRITICAL_H, GAP, MARGIN, PAD_BOTTOM, TITLE_W, WHEN_GAP, Grid, layout
 from .route import Route, routes
 from .legend import draw_legend, legend_items, legend_size, marker
 from . import marks as mark
 from .marks import Marks
-from .theme import (FAIL, FLOW_COLOR, FLOW_STYLE, FONT_SIZE, HEADING_SIZE, INK, LANE_FILL, LANE_HEAD, LANE_INK,
-                    LINE_COLOR, LINE_STYLE, MUTED, PAIN, SMALL_SIZE, STAGE_FILL, STEP_FILL, WAIT, WAIT_OVER)
+from .schedule import AXIS_H, TRACK_H, Strip, Timing
+from .theme import (CONDITIONAL_FILL, CONDITIONAL_LINE, CRITICAL, FAIL, FLOW_COLOR, FLOW_STYLE, FONT_SIZE,
+                    HEADING_SIZE, INK, LANE_FILL, LANE_HEAD, LANE_INK, LINE_COLOR, LINE_STYLE, MUTED, PAIN,
+                    SCHEDULE_BAR, SMALL_LINE_HEIGHT, SMALL_SIZE, STAGE_FILL, STEP_FILL, WAIT, WAIT_OVER)
 
 ARROW = 7.0
+BAR_GAP = 1.5
 GRAPH = {"layout": "nop2", "outputorder": "edgesfirst", "bgcolor": "#FFFFFF"}
 
 
-def blueprint_dot(service: Service, marks: Marks | None = None) -> str:
-    """The blueprint of `service` as DOT text that plain `dot` renders unchanged; `marks` from a comparison."""
-    grid = layout(service)
+def blueprint_dot(service: Service, times: dict[str, Timing] | None = None, marks: Marks | None = None) -> str:
+    """The blueprint of `service` as DOT text that plain `dot` renders unchanged; with the schedule `times`
+    (when the service has any `after`), the critical steps marked and the schedule strip drawn; `marks` from a
+    comparison."""
+    grid = layout(service, times)
     keys = legend_items(service, "blueprint", marks)
     legend_w, legend_h = legend_size(keys, service.lang, max(grid.width, 560.0) - 2 * MARGIN)
     removed = mark.removed_lines(marks, service.lang)
@@ -33,7 +38,7 @@ def blueprint_dot(service: Service, marks: Marks | None = None) -> str:
     _lanes(canvas, service, grid)
     if marks:
         _marks(canvas, service, grid, marks)
-    _headings(canvas, service, grid)
+    _headings(canvas, service, grid, times)
     names = _actions(canvas, service, grid)
     _flows(canvas, service, grid, names)
     draw_legend(canvas, keys, service.lang, MARGIN + 6, grid.bottom + 16, width - 2 * MARGIN)
@@ -84,7 +89,7 @@ def _lanes(canvas: Canvas, service: Service, grid: Grid) -> None:
         canvas.rule((x, first), (x, last), style="dashed", color="#B0BEC5", penwidth=0.8)
 
 
-def _headings(canvas: Canvas, service: Service, grid: Grid) -> None:
+def _headings(canvas: Canvas, service: Service, grid: Grid, times: dict[str, Timing] | None) -> None:
     top, bottom = grid.stage_row
     lines = text.wrap(service.title, TITLE_W - 8, HEADING_SIZE, bold=True, max_lines=3)
     canvas.node(MARGIN + TITLE_W / 2, (top + grid.step_row[1]) / 2, TITLE_W - 4, grid.step_row[1] - top,
@@ -96,11 +101,30 @@ def _headings(canvas: Canvas, service: Service, grid: Grid) -> None:
                     color=STAGE_FILL, label=Html(text_lines(grid.stage_lines[stage.id], HEADING_SIZE, "#FFFFFF", True)))
     top, bottom = grid.step_row
     for step in service.steps:
-        canvas.node(grid.columns[step.id], (top + bottom) / 2, COL_W - 2 * GAP, bottom - top, id=f"step.{step.id}",
-                    shape="box", style="rounded,filled", fillcolor=STEP_FILL, color="#CFD8DC",
+        x, w = grid.columns[step.id], COL_W - 2 * GAP
+        when_h = grid.when_height(step.id)
+        title_bottom = bottom - (when_h + WHEN_GAP if when_h else 0)
+        canvas.node(x, (top + title_bottom) / 2, w, title_bottom - top, id=f"step.{step.id}", shape="box",
+                    style="rounded,filled" + (",dashed" if step.conditional else ""),
+                    fillcolor=CONDITIONAL_FILL if step.conditional else STEP_FILL,
+                    color=CONDITIONAL_LINE if step.conditional else "#CFD8DC",
                     label=Html(text_lines(grid.step_lines[step.id], FONT_SIZE, INK, True)))
-    if grid.marker_row is None:
-        return
+        if when_h:
+            canvas.node(x, bottom - when_h / 2, w, when_h, id=f"{'when' if step.when else 'chance'}.{step.id}",
+                        shape="box", style="rounded,filled,dashed", fillcolor=CONDITIONAL_FILL,
+                        color=CONDITIONAL_LINE, label=Html(text_lines(grid.when_lines[step.id], SMALL_SIZE, INK)))
+        if times and times[step.id].critical:
+            canvas.node(x, top + CRITICAL_H / 2 + 1, w - 12, CRITICAL_H - 2, id=f"critical.{step.id}", shape="box",
+                        style="filled", fillcolor=CRITICAL, color=CRITICAL, label="", **{"class": "critical"})
+    if grid.marker_row is not None:
+        _markers(canvas, service, grid)
+    if grid.schedule is not None and grid.schedule_row is not None:
+        _schedule(canvas, service, grid.schedule, grid.schedule_row)
+
+
+def _markers(canvas: Canvas, service: Service, grid: Grid) -> None:
+    """The wait and pain markers under the step headings."""
+    assert grid.marker_row is not None
     y = sum(grid.marker_row) / 2
     for step in service.steps:
         items = []
@@ -114,6 +138,37 @@ def _headings(canvas: Canvas, service: Service, grid: Grid) -> None:
         for (letter, note, color, ident, shape), w in zip(items, widths):
             marker(canvas, x + w / 2, y, letter, color, note, id=ident, shape=shape)
             x += w + 8
+
+
+def _schedule(canvas: Canvas, service: Service, schedule: Strip, row: tuple[float, float]) -> None:
+    """The schedule strip: a bar per step from its start to its finish on one time axis (critical steps in the
+    critical colour, conditional ones dashed), steps running at the same time on separate tracks."""
+    top, bottom = row
+    caption = text.wrap(label(service.lang, "blueprint.schedule"), TITLE_W - 16, SMALL_SIZE, bold=True, max_lines=2)
+    canvas.node(MARGIN + TITLE_W / 2, (top + bottom) / 2, TITLE_W - 8, len(caption) * SMALL_LINE_HEIGHT + 4,
+                id="schedule", shape="plaintext", label=Html(text_lines(caption, SMALL_SIZE, MUTED, bold=True)))
+    axis = bottom - AXIS_H
+    canvas.rule((schedule.left, axis), (schedule.right, axis), id="schedule.axis", color="#90A4AE", penwidth=0.8)
+    for x, time in schedule.ticks:
+        canvas.rule((x, axis), (x, axis + 3), color="#90A4AE", penwidth=0.8)
+        w = text.width(time, SMALL_SIZE) + 4
+        cx = min(max(x, schedule.left + w / 2), schedule.right - w / 2)
+        canvas.node(cx, axis + 3 + SMALL_LINE_HEIGHT / 2 + 1, w, SMALL_LINE_HEIGHT, shape="plaintext",
+                    label=Html(text_lines([time], SMALL_SIZE, MUTED)))
+    for bar in schedule.bars:
+        y = top + 4 + TRACK_H * (bar.track + 0.5)
+        fill = CRITICAL if bar.critical else SCHEDULE_BAR
+        w = bar.right - bar.left
+        w -= BAR_GAP if w > 2 * BAR_GAP else 0     # a hair between bars that follow one another
+        canvas.node((bar.left + bar.right) / 2, y, w, TRACK_H - 5, id=f"schedule.{bar.step}",
+                    shape="box", style="filled" + (",dashed" if bar.conditional else ""),
+                    fillcolor=fill + ("88" if bar.conditional else ""), color=fill, penwidth=0.8, label="",
+                    **{"class": "schedule critical" if bar.critical else "schedule"})
+        if bar.caption:
+            w = text.width(bar.caption, SMALL_SIZE) + 2
+            ink = "#FFFFFF" if bar.inside and bar.critical and not bar.conditional else INK
+            canvas.node(bar.caption_x, y, w, TRACK_H - 5, shape="plaintext",
+                        label=Html(text_lines([bar.caption], SMALL_SIZE, ink)))
 
 
 def _actions(canvas: Canvas, service: Service, grid: Grid) -> dict[tuple[str, str], str]:
@@ -151,7 +206,7 @@ def _flows(canvas: Canvas, service: Service, grid: Grid, names: dict[tuple[str, 
         flow = route.flow
         ident = f"flow.{route.index}"
         canvas.polyline(names[flow.source.step, flow.source.lane], names[flow.target.step, flow.target.lane],
-                        route.points, ARROW, presets[flow.kind, flow.origin], id=ident)
+                        route.points, 0.0 if flow.alongside else ARROW, presets[flow.kind, flow.origin], id=ident)
         if flow.label:
             _flow_label(canvas, grid, route, ident, flow.label, FLOW_COLOR[flow.kind.value], placed)
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import humanize
-from ..model import Action, Service
+from ..i18n import label
+from ..model import Action, Service, Step
 from . import text
-from .theme import FONT_SIZE, HEADING_SIZE, LINE_HEIGHT, MAX_LINES, SMALL_LINE_HEIGHT
+from .schedule import Strip, Timing, strip
+from .theme import FONT_SIZE, HEADING_SIZE, LINE_HEIGHT, MAX_LINES, SMALL_LINE_HEIGHT, SMALL_SIZE
 
 MARGIN = 12.0
 TITLE_W = 124.0             # the lane-title column
@@ -19,6 +21,8 @@ MIN_BAND = 62.0
 MARKER_ROW = 28.0
 GAP = 10.0
 EDGE = 26.0                 # room left and right of the columns, so the outer gutters are full width
+CRITICAL_H = 6.0            # the critical mark across the top of a heading
+WHEN_GAP = 3.0              # between a conditional step's title box and its condition box
 
 
 @dataclass(frozen=True)
@@ -70,19 +74,35 @@ class Grid:
     stage_row: tuple[float, float]                 # top, bottom
     step_row: tuple[float, float]
     marker_row: tuple[float, float] | None
+    schedule_row: tuple[float, float] | None       # the schedule strip, when the service has any `after`
+    schedule: Strip | None
     bands: dict[str, tuple[float, float]]          # lane id -> top, bottom
     boxes: dict[tuple[str, str], Box]              # (step, lane) -> action box
     texts: dict[tuple[str, str], ActionText]
     stage_lines: dict[str, list[str]]
     step_lines: dict[str, list[str]]
+    when_lines: dict[str, list[str]]               # a conditional step's condition and chance
     bottom: float                                  # below the last band
+
+    def when_height(self, step_id: str) -> float:
+        """Height of the step's condition box (0 for a step that always happens)."""
+        lines = self.when_lines.get(step_id)
+        return len(lines) * SMALL_LINE_HEIGHT + 8 if lines else 0.0
 
     def column_span(self, step_ids: list[str]) -> tuple[float, float]:
         return self.columns[step_ids[0]] - COL_W / 2, self.columns[step_ids[-1]] + COL_W / 2
 
 
-def layout(service: Service) -> Grid:
-    """Every position of the blueprint, from the service alone."""
+def condition(step: Step, lang: str) -> str:
+    """What a conditional step's heading says: its `when` and its chance ("If results unclear · 20.0 %")."""
+    parts = [label(lang, "blueprint.when").format(when=step.when)] if step.when else []
+    if step.chance is not None and step.chance < 1:
+        parts.append(humanize.percent(step.chance) or "")
+    return " · ".join(parts)
+
+
+def layout(service: Service, times: dict[str, Timing] | None = None) -> Grid:
+    """Every position of the blueprint, from the service and (when it has any `after`) its schedule."""
     steps = service.steps
     columns = {step.id: MARGIN + TITLE_W + EDGE + COL_W * (i + 0.5) for i, step in enumerate(steps)}
     width = MARGIN * 2 + TITLE_W + 2 * EDGE + COL_W * len(steps)
@@ -93,17 +113,27 @@ def layout(service: Service) -> Grid:
         stage_lines[stage.id] = text.wrap(stage.title, span, HEADING_SIZE, bold=True, max_lines=2)
     step_lines = {step.id: text.wrap(step.title, COL_W - 2 * GAP - 12, FONT_SIZE, bold=True, max_lines=3)
                   for step in steps}
+    when_lines = {step.id: text.wrap(condition(step, service.lang), COL_W - 2 * GAP - 14, SMALL_SIZE, max_lines=3)
+                  for step in steps if step.conditional}
     y = MARGIN
     stage_h = max(len(lines) for lines in stage_lines.values()) * 15 + 12
     stage_row = (y, y + stage_h)
     y += stage_h + 4
-    step_h = max(len(lines) for lines in step_lines.values()) * LINE_HEIGHT + 12
-    step_row = (y, y + step_h)
-    y += step_h + 4
+    title_h = max(len(lines) for lines in step_lines.values()) * LINE_HEIGHT + 12 + (CRITICAL_H if times else 0)
+    when_h = max((len(lines) * SMALL_LINE_HEIGHT + 8 + WHEN_GAP for lines in when_lines.values()), default=0.0)
+    step_row = (y, y + title_h + when_h)
+    y += title_h + when_h + 4
     marker_row = None
     if any(step.wait or step.pains for step in steps):
         marker_row = (y, y + MARKER_ROW)
         y += MARKER_ROW
+    schedule_row = schedule = None
+    if times:
+        titles = {step.id: step.title for step in steps}
+        first, last = columns[steps[0].id], columns[steps[-1].id]
+        schedule = strip(service, times, titles, first - COL_W / 2 + GAP, last + COL_W / 2 - GAP)
+        schedule_row = (y, y + schedule.height)
+        y += schedule.height
     y += 6
 
     texts = {(a.step, a.lane): action_text(a) for step in steps for a in step.actions}
@@ -120,5 +150,5 @@ def layout(service: Service) -> Grid:
             if lane_id == lane.id:
                 boxes[step_id, lane_id] = Box(columns[step_id], centre, BOX_W, t.height)
         y += band_h
-    return Grid(width, columns, stage_row, step_row, marker_row, bands, boxes, texts,
-                stage_lines, step_lines, y)
+    return Grid(width, columns, stage_row, step_row, marker_row, schedule_row, schedule, bands, boxes, texts,
+                stage_lines, step_lines, when_lines, y)

@@ -1,37 +1,67 @@
-"""The customer journey map as pinned DOT: stage and step columns, content rows and the emotion curve."""
+"""The customer journey map as pinned DOT: stage and step columns, content rows and the emotion curves."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+from .. import humanize
 from ..i18n import label
-from ..model import LaneKind, Service, Step
+from ..model import Service, Step
 from . import text
+from .customers import curve_lanes, customer_lanes, narrow
 from .dot import Canvas, Html, line_height, smooth, stack, text_lines
+from .grid import condition
 from .legend import draw_legend, legend_items, legend_size
 from . import marks as mark
 from .marks import Marks
-from .theme import (EMOTION_COLOR, FONT_SIZE, HEADING_SIZE, INK, LINE_HEIGHT, MUTED, NOTE_SIZE, OPPORTUNITY, PAIN,
-                    SMALL_SIZE, STAGE_FILL, STEP_FILL)
+from .theme import (CONDITIONAL_FILL, CONDITIONAL_LINE, CURVE_COLORS, CURVE_STYLES, EMOTION_COLOR, FONT_SIZE,
+                    HEADING_SIZE, INK, LINE_HEIGHT, MOMENT, MUTED, NOTE_SIZE, OPPORTUNITY, PAIN, SMALL_LINE_HEIGHT,
+                    SMALL_SIZE, STAGE_FILL, STEP_FILL, WAIT, WAIT_OVER)
 
 MARGIN = 12.0
 HEAD_W = 112.0
 COL_W = 172.0
-CELL_W = COL_W - 16
-TEXT_W = CELL_W - 14
+NARROW_W = 96.0             # a step with no customer action
 LEVEL = 26.0                # emotion curve: height of one step of emotion
 EMOTION_H = LEVEL * 4 + 44
 MAX_CELL_LINES = 10
+LANE_OFFSET = 7.0           # emotion points of several customer lanes at one step stand side by side
 GRAPH = {"layout": "nop2", "outputorder": "edgesfirst", "bgcolor": "#FFFFFF"}
 ROW_FILL = ("#FAFAFA", "#FFFFFF")
 
 
-def _bullets(notes: tuple[str, ...]) -> list[list[str]]:
+@dataclass(frozen=True)
+class Column:
+    x: float                # centre
+    w: float
+
+    @property
+    def cell(self) -> float:
+        return self.w - 16
+
+    @property
+    def text(self) -> float:
+        return self.w - 30
+
+
+def layout_columns(service: Service) -> dict[str, Column]:
+    """Each step's column, left to right: full width, or narrow for a step with no customer action."""
+    columns = {}
+    x = MARGIN + HEAD_W
+    for step in service.steps:
+        w = NARROW_W if narrow(service, step) else COL_W
+        columns[step.id] = Column(x + w / 2, w)
+        x += w
+    return columns
+
+
+def _bullets(notes: tuple[str, ...], width: float) -> list[list[str]]:
     """Each note wrapped; notes past the cell's line budget are dropped, the last kept one ends in an ellipsis."""
     items: list[list[str]] = []
     budget = MAX_CELL_LINES
     for note in notes:
-        wrapped = text.wrap(note, TEXT_W - 10, NOTE_SIZE, max_lines=min(4, budget))
+        wrapped = text.wrap(note, width - 10, NOTE_SIZE, max_lines=min(4, budget))
         if budget <= 0:
             items[-1][-1] = items[-1][-1].rstrip(text.ELLIPSIS) + text.ELLIPSIS
             break
@@ -48,17 +78,16 @@ def _bullet_table(items: list[list[str]], ink: str) -> str:
     return f'<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1">{rows}</TABLE>'
 
 
-def _customer_text(service: Service, step: Step) -> list[str]:
-    customer = {lane.id for lane in service.lanes if lane.kind is LaneKind.CUSTOMER}
-    lines: list[str] = []
-    for action in step.actions:
-        if action.lane in customer:
-            lines += text.wrap(action.text, TEXT_W, FONT_SIZE, max_lines=MAX_CELL_LINES)
-    return lines[:MAX_CELL_LINES]
-
-
 Lines = list[str] | list[list[str]]
-Cell = Callable[[Canvas, Step, float, float, float, Any], None]
+Cell = Callable[[Canvas, Step, Column, float, float, Any], None]
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str                           # `row.NAME` and `rowtitle.NAME` are its bands
+    heading: str
+    cells: dict[str, Lines]             # wrapped lines per step
+    draw: Cell | None                   # None: the emotion curves
 
 
 def _count(lines: Lines) -> int:
@@ -66,71 +95,158 @@ def _count(lines: Lines) -> int:
     return sum(len(item) if isinstance(item, list) else 1 for item in lines)
 
 
-def _rows(service: Service) -> list[tuple[str, dict[str, Lines], Cell | None]]:
-    """The content rows in order: heading key, wrapped lines per step, how to draw a cell."""
-    steps = service.steps
-    rows: list[tuple[str, dict[str, Lines], Cell | None]] = []
-    touch: dict[str, Lines] = {s.id: text.wrap(s.touchpoint.name, TEXT_W, FONT_SIZE, bold=True, max_lines=3)
-             + (text.wrap(s.touchpoint.channel, TEXT_W, SMALL_SIZE, max_lines=1) if s.touchpoint.channel else [])
-             for s in steps if s.touchpoint}
-    rows.append(("journey.touchpoint", touch, _touchpoint))
-    rows.append(("journey.action", {s.id: _customer_text(service, s) for s in steps}, _plain("action")))
-    thinks: dict[str, Lines] = {s.id: text.wrap(f"“{s.thinks}”", TEXT_W, FONT_SIZE, max_lines=MAX_CELL_LINES)
-              for s in steps if s.thinks}
-    rows.append(("journey.thinks", thinks, _thinks))
-    rows.append(("journey.emotion", {}, None))
-    rows.append(("journey.pain", {s.id: _bullets(tuple(n.text for n in s.pains)) for s in steps if s.pains},
-                 _tinted("pain", "#FCE4EC", PAIN)))
-    rows.append(("journey.opportunity",
-                 {s.id: _bullets(tuple(n.text for n in s.opportunities)) for s in steps if s.opportunities},
-                 _tinted("opportunity", "#E8F5E9", OPPORTUNITY)))
-    return [row for row in rows if row[2] is None or any(row[1].values())]
+def scores(step: Step) -> str:
+    """A touchpoint's customer scores as people read them: `CSAT 2.8 · NPS −40` (empty when none)."""
+    touchpoint = step.touchpoint
+    if touchpoint is None:
+        return ""
+    parts = [f"CSAT {humanize.rating(touchpoint.csat)}"] if touchpoint.csat is not None else []
+    if touchpoint.nps is not None:
+        parts.append(f"NPS {humanize.score(touchpoint.nps)}")
+    return " · ".join(parts)
 
 
-def _touchpoint(canvas: Canvas, step: Step, x: float, y: float, h: float, lines: list[str]) -> None:
+def _touch_lines(step: Step, column: Column, lang: str) -> list[list[str]]:
+    """The touchpoint cell: its name, its small lines (channel, scores), the moment-of-truth badge."""
     touchpoint = step.touchpoint
     assert touchpoint is not None
-    name_lines = lines[:-1] if touchpoint.channel else lines
-    html = text_lines(name_lines, FONT_SIZE, INK, bold=True)
-    if touchpoint.channel:
-        html = stack(html, text_lines(lines[-1:], SMALL_SIZE, MUTED))
-    canvas.node(x, y, CELL_W, h - 10, id=f"touchpoint.{step.id}", shape="box", style="rounded,filled",
-                fillcolor="#E3F0FB", color="#90CAF9", label=Html(html))
+    small = [touchpoint.channel] if touchpoint.channel else []
+    small += [scores(step)] if scores(step) else []
+    return [text.wrap(touchpoint.name, column.text, FONT_SIZE, bold=True, max_lines=3),
+            [line for part in small for line in text.wrap(part, column.text, SMALL_SIZE, max_lines=1)],
+            text.wrap(label(lang, "journey.moment"), column.text - 8, SMALL_SIZE, bold=True, max_lines=2)
+            if touchpoint.moment else []]
 
 
-def _plain(kind: str) -> Cell:
-    def draw(canvas: Canvas, step: Step, x: float, y: float, h: float, lines: list[str]) -> None:
-        canvas.node(x, y, CELL_W, h - 10, id=f"{kind}.{step.id}", shape="box", style="rounded,filled",
-                    fillcolor="#FFF4D6", color="#F3D37A", label=Html(text_lines(lines, FONT_SIZE, INK)))
+def _action_lines(service: Service, columns: dict[str, Column], lane: str) -> dict[str, Lines]:
+    """The text of each step's action in customer lane `lane`."""
+    cells: dict[str, Lines] = {}
+    for step in service.steps:
+        action = step.action(lane)
+        if action is not None:
+            cells[step.id] = text.wrap(action.text, columns[step.id].text, FONT_SIZE, max_lines=MAX_CELL_LINES)
+    return cells
+
+
+def _thoughts(service: Service, step: Step, column: Column) -> list[str]:
+    """The step's thoughts in quotes; of a mapping, each after its lane's title."""
+    quoted = [f"“{step.thinks}”"] if step.thinks else \
+        [f"{service.lane(entry.lane).title}: “{entry.text}”" for entry in step.thoughts]
+    lines = [line for part in quoted for line in text.wrap(part, column.text, FONT_SIZE, max_lines=MAX_CELL_LINES)]
+    return lines[:MAX_CELL_LINES]
+
+
+def _wait_lines(step: Step, column: Column, lang: str) -> list[str]:
+    wait = step.wait
+    assert wait is not None
+    lines = text.wrap(humanize.duration(wait.expected_s), column.text, FONT_SIZE, bold=True, max_lines=1)
+    if wait.tolerance_s is not None:
+        tolerance = label(lang, "journey.tolerance").format(tolerance=humanize.duration(wait.tolerance_s))
+        lines += text.wrap(tolerance, column.text, SMALL_SIZE, max_lines=2)
+    return lines
+
+
+def _rows(service: Service, columns: dict[str, Column]) -> list[Row]:
+    """The content rows in order, each only when some step has something for it."""
+    steps, lang = service.steps, service.lang
+    customers = customer_lanes(service)
+    rows = [Row("touchpoint", label(lang, "journey.touchpoint"),
+                {s.id: _touch_lines(s, columns[s.id], lang) for s in steps if s.touchpoint}, _touchpoint)]
+    if len(customers) == 1:
+        rows.append(Row("action", label(lang, "journey.action"),
+                        _action_lines(service, columns, customers[0].id), _plain("action")))
+    else:
+        rows += [Row(f"action.{lane.id}", lane.title, _action_lines(service, columns, lane.id),
+                     _plain("action", lane.id)) for lane in customers]
+    rows.append(Row("wait", label(lang, "journey.wait"),
+                    {s.id: _wait_lines(s, columns[s.id], lang) for s in steps if s.wait}, _wait))
+    rows.append(Row("thinks", label(lang, "journey.thinks"),
+                    {s.id: _thoughts(service, s, columns[s.id]) for s in steps if s.thinks or s.thoughts}, _thinks))
+    rows.append(Row("emotion", label(lang, "journey.emotion"),
+                    {s.id: [] for s in steps if s.emotion is not None}, None))
+    rows.append(Row("pain", label(lang, "journey.pain"),
+                    {s.id: _bullets(tuple(n.text for n in s.pains), columns[s.id].text) for s in steps if s.pains},
+                    _tinted("pain", "#FCE4EC", PAIN)))
+    rows.append(Row("opportunity", label(lang, "journey.opportunity"),
+                    {s.id: _bullets(tuple(n.text for n in s.opportunities), columns[s.id].text)
+                     for s in steps if s.opportunities}, _tinted("opportunity", "#E8F5E9", OPPORTUNITY)))
+    return [row for row in rows if row.cells]
+
+
+def _touchpoint(canvas: Canvas, step: Step, column: Column, y: float, h: float, parts: list[list[str]]) -> None:
+    name, small, moment = parts
+    html = text_lines(name, FONT_SIZE, INK, bold=True)
+    if small:
+        html = stack(html, text_lines(small, SMALL_SIZE, MUTED))
+    box_h = h - 10
+    badge_h = len(moment) * SMALL_LINE_HEIGHT + 6 if moment else 0.0
+    if moment:   # room for the badge under the text
+        html = stack(html, f'<TABLE BORDER="0" CELLPADDING="0"><TR><TD HEIGHT="{badge_h + 4:g}"> </TD></TR></TABLE>')
+    canvas.node(column.x, y, column.cell, box_h, id=f"touchpoint.{step.id}", shape="box", style="rounded,filled",
+                fillcolor="#E3F0FB", color=MOMENT if moment else "#90CAF9", penwidth=2.0 if moment else 1.0,
+                label=Html(html))
+    if moment:
+        canvas.node(column.x, y + box_h / 2 - badge_h / 2 - 5, column.cell - 12, badge_h, id=f"moment.{step.id}",
+                    shape="box", style="rounded,filled", fillcolor=MOMENT, color=MOMENT,
+                    label=Html(text_lines(moment, SMALL_SIZE, "#FFFFFF", bold=True)))
+
+
+def _plain(kind: str, lane: str | None = None) -> Cell:
+    suffix = f".{lane}" if lane else ""
+
+    def draw(canvas: Canvas, step: Step, column: Column, y: float, h: float, lines: list[str]) -> None:
+        canvas.node(column.x, y, column.cell, h - 10, id=f"{kind}.{step.id}{suffix}", shape="box",
+                    style="rounded,filled", fillcolor="#FFF4D6", color="#F3D37A",
+                    label=Html(text_lines(lines, FONT_SIZE, INK)))
     return draw
 
 
-def _thinks(canvas: Canvas, step: Step, x: float, y: float, h: float, lines: list[str]) -> None:
-    canvas.node(x, y, CELL_W, h - 10, id=f"thinks.{step.id}", shape="note", style="filled",
+def _wait(canvas: Canvas, step: Step, column: Column, y: float, h: float, lines: list[str]) -> None:
+    assert step.wait is not None
+    color = WAIT_OVER if step.wait.excess_s else WAIT
+    html = text_lines(lines[:1], FONT_SIZE, "#FFFFFF", bold=True)
+    if lines[1:]:
+        html = stack(html, text_lines(lines[1:], SMALL_SIZE, "#FFFFFF"))
+    canvas.node(column.x, y, column.cell, h - 10, id=f"wait.{step.id}", shape="box", style="rounded,filled",
+                fillcolor=color, color=color, label=Html(html),
+                **{"class": "wait over" if step.wait.excess_s else "wait"})
+
+
+def _thinks(canvas: Canvas, step: Step, column: Column, y: float, h: float, lines: list[str]) -> None:
+    canvas.node(column.x, y, column.cell, h - 10, id=f"thinks.{step.id}", shape="note", style="filled",
                 fillcolor="#FFFDE7", color="#E0D68A", label=Html(text_lines(lines, FONT_SIZE, INK, italic=True)))
 
 
 def _tinted(kind: str, fill: str, ink: str) -> Cell:
-    def draw(canvas: Canvas, step: Step, x: float, y: float, h: float, items: list[list[str]]) -> None:
-        canvas.node(x, y, CELL_W, h - 10, id=f"{kind}.{step.id}", shape="box", style="rounded,filled",
+    def draw(canvas: Canvas, step: Step, column: Column, y: float, h: float, items: list[list[str]]) -> None:
+        canvas.node(column.x, y, column.cell, h - 10, id=f"{kind}.{step.id}", shape="box", style="rounded,filled",
                     fillcolor=fill, color=ink, penwidth=0.8, label=Html(_bullet_table(items, ink)))
     return draw
+
+
+def _height(row: Row) -> float:
+    if row.draw is None:
+        return EMOTION_H
+    return max(40.0, max(_count(v) for v in row.cells.values()) * LINE_HEIGHT + 24)
 
 
 def journey_dot(service: Service, marks: Marks | None = None) -> str:
     """The journey map of `service` as DOT text that plain `dot` renders unchanged; `marks` from a comparison."""
     steps = service.steps
     lang = service.lang
-    columns = {step.id: MARGIN + HEAD_W + COL_W * (i + 0.5) for i, step in enumerate(steps)}
-    width = MARGIN * 2 + HEAD_W + COL_W * len(steps)
-    stage_lines = {stage.id: text.wrap(stage.title, COL_W * len(stage.steps) - 30, HEADING_SIZE, bold=True,
-                                       max_lines=2) for stage in service.stages}
-    step_lines = {s.id: text.wrap(s.title, CELL_W - 12, FONT_SIZE, bold=True, max_lines=3) for s in steps}
+    columns = layout_columns(service)
+    last = columns[steps[-1].id]
+    width = last.x + last.w / 2 + MARGIN
+    stage_lines = {stage.id: text.wrap(stage.title, sum(columns[s.id].w for s in stage.steps) - 30, HEADING_SIZE,
+                                       bold=True, max_lines=2) for stage in service.stages}
+    step_lines = {s.id: text.wrap(s.title, columns[s.id].cell - 12, FONT_SIZE, bold=True, max_lines=3) for s in steps}
+    when_lines = {s.id: text.wrap(condition(s, lang), columns[s.id].cell - 12, SMALL_SIZE, max_lines=3)
+                  for s in steps if s.conditional}
     stage_h = max(len(v) for v in stage_lines.values()) * 15 + 14
-    step_h = max(len(v) for v in step_lines.values()) * LINE_HEIGHT + 16
-    rows = _rows(service)
-    heights = [EMOTION_H if cell is None else max(40.0, max(_count(v) for v in cells.values()) * LINE_HEIGHT + 24)
-               for _, cells, cell in rows]
+    step_h = max(len(step_lines[s.id]) * LINE_HEIGHT + len(when_lines.get(s.id, ())) * SMALL_LINE_HEIGHT
+                 for s in steps) + 16
+    rows = _rows(service, columns)
+    heights = [_height(row) for row in rows]
     body_top = MARGIN + stage_h + step_h
     body_bottom = body_top + sum(heights)
     keys = legend_items(service, "journey", marks)
@@ -144,88 +260,122 @@ def journey_dot(service: Service, marks: Marks | None = None) -> str:
     canvas.anchor(width, height)
 
     y = MARGIN
-    _heading_row(canvas, "journey.stage", lang, 0, y, y + stage_h, "#CFD8DC")
+    _heading_row(canvas, "stage", label(lang, "journey.stage"), 0, y, y + stage_h, "#CFD8DC")
     for stage in service.stages:
-        left = columns[stage.steps[0].id] - COL_W / 2
-        right = columns[stage.steps[-1].id] + COL_W / 2
+        first, final = columns[stage.steps[0].id], columns[stage.steps[-1].id]
+        left, right = first.x - first.w / 2, final.x + final.w / 2
         canvas.node((left + right) / 2, y + stage_h / 2, right - left - 8, stage_h - 8, id=f"stage.{stage.id}",
                     shape="box", style="rounded,filled", fillcolor=STAGE_FILL, color=STAGE_FILL,
                     label=Html(text_lines(stage_lines[stage.id], HEADING_SIZE, "#FFFFFF", bold=True)))
     y += stage_h
-    _heading_row(canvas, "journey.step", lang, 1, y, y + step_h, "#ECEFF1")
+    _heading_row(canvas, "step", label(lang, "journey.step"), 1, y, y + step_h, "#ECEFF1")
     if marks:
         _halos(canvas, service, marks, columns, y, step_h, rows, heights)
     for step in steps:
-        canvas.node(columns[step.id], y + step_h / 2, CELL_W, step_h - 8, id=f"step.{step.id}", shape="box",
-                    style="rounded,filled", fillcolor=STEP_FILL, color="#CFD8DC",
-                    label=Html(text_lines(step_lines[step.id], FONT_SIZE, INK, bold=True)))
+        column = columns[step.id]
+        html = text_lines(step_lines[step.id], FONT_SIZE, INK, bold=True)
+        if step.conditional:        # dashed, with its condition and chance, as on the blueprint
+            html = stack(html, text_lines(when_lines[step.id], SMALL_SIZE, INK))
+        canvas.node(column.x, y + step_h / 2, column.cell, step_h - 8, id=f"step.{step.id}", shape="box",
+                    style="rounded,filled" + (",dashed" if step.conditional else ""),
+                    fillcolor=CONDITIONAL_FILL if step.conditional else STEP_FILL,
+                    color=CONDITIONAL_LINE if step.conditional else "#CFD8DC", label=Html(html),
+                    **{"class": "step narrow" if narrow(service, step) else "step"})
     y += step_h
-    for index, ((key, cells, draw), h) in enumerate(zip(rows, heights)):
-        _heading_row(canvas, key, lang, index, y, y + h, ROW_FILL[index % 2])
-        if draw is None:
+    for index, (row, h) in enumerate(zip(rows, heights)):
+        _heading_row(canvas, row.name, row.heading, index, y, y + h, ROW_FILL[index % 2])
+        if row.draw is None:
             _emotion(canvas, service, columns, y, h)
         else:
             for step in steps:
-                if cells.get(step.id):
-                    draw(canvas, step, columns[step.id], y + h / 2, h, cells[step.id])
+                if row.cells.get(step.id):
+                    row.draw(canvas, step, columns[step.id], y + h / 2, h, row.cells[step.id])
         y += h
     for stage in service.stages[1:]:
-        x = columns[stage.steps[0].id] - COL_W / 2
+        first = columns[stage.steps[0].id]
+        x = first.x - first.w / 2
         canvas.rule((x, body_top - step_h), (x, body_bottom), style="dashed", color="#B0BEC5", penwidth=0.8)
     for step in steps:
         if marks and step.id in marks.added:    # after the row bands, so that it is drawn over them
-            mark.column(canvas, step.id, columns[step.id], body_top - step_h + 1, body_bottom - 1, COL_W - 4)
+            column = columns[step.id]
+            mark.column(canvas, step.id, column.x, body_top - step_h + 1, body_bottom - 1, column.w - 4)
     draw_legend(canvas, keys, lang, MARGIN + 6, body_bottom + 16, width - 2 * MARGIN)
     mark.removed_box(canvas, removed, MARGIN, legend_bottom + 12)
     return canvas.source("journey")
 
 
-def _halos(canvas: Canvas, service: Service, marks: Marks, columns: dict[str, float], top: float, step_h: float,
-           rows: list[tuple[str, dict[str, Lines], Cell | None]], heights: list[float]) -> None:
+def _halos(canvas: Canvas, service: Service, marks: Marks, columns: dict[str, Column], top: float, step_h: float,
+           rows: list[Row], heights: list[float]) -> None:
     """A comparison's marks under the cells they frame: changed steps and changed customer actions."""
-    customer = [lane.id for lane in service.lanes if lane.kind is LaneKind.CUSTOMER]
-    keys = [key for key, _, _ in rows]
-    action_top = top + step_h + sum(heights[:keys.index("journey.action")]) if "journey.action" in keys else None
-    action_h = heights[keys.index("journey.action")] if action_top is not None else 0.0
+    customers = customer_lanes(service)
+    names = {lane.id: "action" if len(customers) == 1 else f"action.{lane.id}" for lane in customers}
+    placed: dict[str, tuple[Row, float, float]] = {}     # row name -> the row, its top, its height
+    y = top + step_h
+    for row, h in zip(rows, heights):
+        placed[row.name] = (row, y, h)
+        y += h
     for step in service.steps:
-        x = columns[step.id]
+        column = columns[step.id]
         if step.id in marks.changed_steps:
-            mark.halo(canvas, f"changed.{step.id}", x, top + step_h / 2, CELL_W, step_h - 8)
-        for lane in customer:
-            if (step.id, lane) in marks.changed and action_top is not None:
-                mark.halo(canvas, f"changed.{step.id}.{lane}", x, action_top + action_h / 2, CELL_W, action_h - 10)
+            mark.halo(canvas, f"changed.{step.id}", column.x, top + step_h / 2, column.cell, step_h - 8)
+        for lane, name in names.items():
+            if (step.id, lane) not in marks.changed or name not in placed:
+                continue
+            row, row_top, h = placed[name]
+            if step.id in row.cells:
+                mark.halo(canvas, f"changed.{step.id}.{lane}", column.x, row_top + h / 2, column.cell, h - 10)
 
 
-def _heading_row(canvas: Canvas, key: str, lang: str, index: int, top: float, bottom: float, fill: str) -> None:
-    name = key.split(".", 1)[1]
+def _heading_row(canvas: Canvas, name: str, heading: str, index: int, top: float, bottom: float, fill: str) -> None:
     canvas.band(f"row.{name}", 0, top, canvas.width, bottom, style="filled", fillcolor=fill, color="#E0E0E0",
                 penwidth=0.6)
-    lines = text.wrap(label(lang, key), HEAD_W - 16, FONT_SIZE, bold=True, max_lines=3)
+    lines = text.wrap(heading, HEAD_W - 16, FONT_SIZE, bold=True, max_lines=3)
     canvas.band(f"rowtitle.{name}", 0, top, MARGIN + HEAD_W, bottom, style="filled", fillcolor="#ECEFF1",
                 color="#E0E0E0", penwidth=0.6, label=Html(text_lines(lines, FONT_SIZE, INK, bold=True)),
                 lp=((MARGIN + HEAD_W) / 2, (top + bottom) / 2))
 
 
-def _emotion(canvas: Canvas, service: Service, columns: dict[str, float], top: float, h: float) -> None:
+def _emotion(canvas: Canvas, service: Service, columns: dict[str, Column], top: float, h: float) -> None:
+    """One curve per customer lane that has emotions, broken at every step where that lane has none."""
     zero = top + h / 2
     canvas.rule((MARGIN + HEAD_W, zero), (canvas.width - MARGIN, zero), id="emotion.zero", style="dashed",
                 color="#90A4AE", penwidth=0.8)
-    for score in (2, 1, 0, -1, -2):
-        sign = "+" if score > 0 else ("−" if score < 0 else "")
-        canvas.node(MARGIN + HEAD_W + 10, zero - score * LEVEL, 16, 12, shape="plaintext",
-                    label=Html(text_lines([f"{sign}{abs(score)}"], SMALL_SIZE, MUTED)))
-    points = [(columns[s.id], zero - s.emotion * LEVEL, s) for s in service.steps if s.emotion is not None]
-    spline = smooth((x, y) for x, y, _ in points)
-    for piece in range(len(points) - 1):
-        canvas.curve(spline[3 * piece:3 * piece + 4], id=f"emotion.curve.{piece + 1}", color="#546E7A", penwidth=2.2)
-    for x, y, step in points:
-        assert step.emotion is not None
-        color = EMOTION_COLOR[step.emotion]
-        if step.pains:
-            canvas.node(x, y, 22, 22, id=f"emotion.{step.id}", shape="doublecircle", style="filled",
-                        fillcolor=color, color=PAIN, penwidth=1.8, **{"class": "emotion pain"},
-                        label=Html(text_lines(["!"], FONT_SIZE, "#FFFFFF", bold=True)))
-        else:
-            canvas.node(x, y, 14, 14, id=f"emotion.{step.id}", shape="circle", style="filled", fillcolor=color,
-                        color="#FFFFFF", penwidth=1.5, label="", **{"class": "emotion"})
+    for level in (2, 1, 0, -1, -2):
+        canvas.node(MARGIN + HEAD_W + 10, zero - level * LEVEL, 16, 12, shape="plaintext",
+                    label=Html(text_lines([humanize.score(level)], SMALL_SIZE, MUTED)))
+    curves = curve_lanes(service)
+    piece = 0
+    for index, (lane, points) in enumerate(curves.items()):
+        offset = (index - (len(curves) - 1) / 2) * LANE_OFFSET
+        runs: list[list[tuple[float, float]]] = [[]]
+        for step in service.steps:
+            score = points.get(step.id)
+            if score is None:
+                runs.append([])
+            else:
+                runs[-1].append((columns[step.id].x + offset, zero - score * LEVEL))
+        style = {"color": CURVE_COLORS[index % len(CURVE_COLORS)], "style": CURVE_STYLES[index % len(CURVE_STYLES)]}
+        for run in runs:
+            spline = smooth(run)
+            for k in range(len(run) - 1):
+                piece += 1
+                canvas.curve(spline[3 * k:3 * k + 4], id=f"emotion.curve.{piece}", penwidth=2.2,
+                             **{**style, "class": f"curve lane-{lane}"})
+        for step in service.steps:
+            score = points.get(step.id)
+            if score is not None:
+                ident = f"emotion.{step.id}.{lane}" if step.emotions else f"emotion.{step.id}"
+                _point(canvas, step, columns[step.id].x + offset, zero - score * LEVEL, score, ident, lane,
+                       style["color"] if len(curves) > 1 else "#FFFFFF")
 
+
+def _point(canvas: Canvas, step: Step, x: float, y: float, score: int, ident: str, lane: str, ring: str) -> None:
+    """A point of a lane's curve: filled by the emotion, ringed in the lane's colour when there are several."""
+    color = EMOTION_COLOR[score]
+    if step.pains:
+        canvas.node(x, y, 22, 22, id=ident, shape="doublecircle", style="filled", fillcolor=color, color=PAIN,
+                    penwidth=1.8, label=Html(text_lines(["!"], FONT_SIZE, "#FFFFFF", bold=True)),
+                    **{"class": f"emotion pain lane-{lane}"})
+    else:
+        canvas.node(x, y, 14, 14, id=ident, shape="circle", style="filled", fillcolor=color, color=ring,
+                    penwidth=2.0 if ring != "#FFFFFF" else 1.5, label="", **{"class": f"emotion lane-{lane}"})

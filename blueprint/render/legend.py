@@ -4,10 +4,12 @@ from __future__ import annotations
 from ..i18n import label
 from ..model import Service
 from . import text
+from .customers import curve_lanes, narrow
 from .dot import Canvas, Html, text_lines
 from .marks import Marks, legend_keys
-from .theme import (ADDED, CHANGED, EMOTION_COLOR, FAIL, FLOW_COLOR, FLOW_STYLE, INK, MUTED, PAIN, SMALL_SIZE, WAIT,
-                    WAIT_OVER)
+from .theme import (ADDED, CHANGED, CONDITIONAL_FILL, CONDITIONAL_LINE, CRITICAL, CURVE_COLORS, CURVE_STYLES,
+                    EMOTION_COLOR, FAIL, FLOW_COLOR, FLOW_STYLE, INK, MOMENT, MUTED, PAIN, SMALL_SIZE, STEP_FILL,
+                    WAIT, WAIT_OVER)
 
 SYMBOL_W = 34.0
 ROW_H = 24.0
@@ -15,22 +17,46 @@ ITEM_GAP = 20.0
 TITLE_GAP = 14.0
 
 
+class Entry(str):
+    """A legend entry whose caption is not a label but given (a customer lane's title by its curve)."""
+
+    caption: str
+
+    def __new__(cls, key: str, caption: str) -> Entry:
+        entry = super().__new__(cls, key)
+        entry.caption = caption
+        return entry
+
+
 def legend_items(service: Service, view: str, marks: Marks | None = None) -> tuple[str, ...]:
-    """The i18n keys of the legend entries `view` needs for `service` (and a comparison's `marks`), in drawing order."""
+    """The legend entries `view` needs for `service` (and a comparison's `marks`), in drawing order: i18n keys,
+    and `Entry`s."""
     return _items(service, view) + tuple(legend_keys(marks))
 
 
 def _items(service: Service, view: str) -> tuple[str, ...]:
     steps = service.steps
     if view == "journey":
-        keys = ["legend.emotion"] if any(step.emotion is not None for step in steps) else []
-        if any(step.pains and step.emotion is not None for step in steps):
-            keys.append("legend.pain_moment")
-        return tuple(keys)
+        curves = curve_lanes(service)
+        keys: list[str] = ["legend.emotion"] if curves else []
+        if len(curves) > 1:
+            keys += [Entry(f"legend.curve.{index}", service.lane(lane).title) for index, lane in enumerate(curves)]
+        waits = [step.wait for step in steps if step.wait]
+        wanted = {
+            "legend.conditional": any(step.conditional for step in steps),
+            "legend.pain_moment": any(step.pains and step.emotion is not None for step in steps),
+            "legend.wait": any(not wait.excess_s for wait in waits),
+            "legend.wait_over": any(wait.excess_s for wait in waits),
+            "legend.moment": any(step.touchpoint and step.touchpoint.moment for step in steps),
+            "legend.narrow": any(narrow(service, step) for step in steps),
+        }
+        return tuple(keys + [key for key, used in wanted.items() if used])
     actions = [action for step in steps for action in step.actions]
-    kinds = {flow.kind.value for flow in service.flows if flow.source != flow.target}
+    kinds = {flow.kind.value for flow in service.flows if flow.source != flow.target and not flow.alongside}
     waits = [step.wait for step in steps if step.wait]
     wanted = {
+        "legend.critical": service.uses_after,
+        "legend.conditional": any(step.conditional for step in steps),
         "legend.fail": any(action.fail for action in actions),
         "legend.wait": any(not wait.excess_s for wait in waits),
         "legend.wait_over": any(wait.excess_s for wait in waits),
@@ -39,12 +65,17 @@ def _items(service: Service, view: str) -> tuple[str, ...]:
         "legend.request": "request" in kinds,
         "legend.data": "data" in kinds,
         "legend.return": "return" in kinds,
+        "legend.alongside": any(flow.alongside for flow in service.flows),
     }
     return tuple(key for key, used in wanted.items() if used)
 
 
+def _caption(lang: str, key: str) -> str:
+    return key.caption if isinstance(key, Entry) else label(lang, key)
+
+
 def _text_w(lang: str, key: str) -> float:
-    return text.width(label(lang, key), SMALL_SIZE)
+    return text.width(_caption(lang, key), SMALL_SIZE)
 
 
 def legend_size(keys: tuple[str, ...], lang: str, max_w: float) -> tuple[float, float]:
@@ -83,7 +114,7 @@ def draw_legend(canvas: Canvas, keys: tuple[str, ...], lang: str, x: float, y: f
                 _symbol(canvas, key, left + SYMBOL_W / 2, cy)
                 text_w = _text_w(lang, key)
                 canvas.node(left + SYMBOL_W + 6 + text_w / 2, cy, text_w, 14, shape="plaintext",
-                            label=Html(text_lines([label(lang, key)], SMALL_SIZE, INK)))
+                            label=Html(text_lines([_caption(lang, key)], SMALL_SIZE, INK)))
             left += item_w
 
 
@@ -122,6 +153,26 @@ def _symbol(canvas: Canvas, key: str, x: float, y: float) -> None:
                     color=CHANGED, label="")
         canvas.node(x, y, SYMBOL_W - 14, 8, shape="box", style="rounded,filled", fillcolor="#FFFFFF",
                     color="#FFFFFF", label="")
+    elif key.startswith("legend.curve."):
+        index = int(key.rsplit(".", 1)[1])
+        canvas.rule((x - SYMBOL_W / 2, y), (x + SYMBOL_W / 2, y), id=ident,
+                    color=CURVE_COLORS[index % len(CURVE_COLORS)], style=CURVE_STYLES[index % len(CURVE_STYLES)],
+                    penwidth=2.2)
+    elif key == "legend.moment":
+        canvas.node(x, y, SYMBOL_W - 4, 12, id=ident, shape="box", style="rounded,filled", fillcolor=MOMENT,
+                    color=MOMENT, label="")
+    elif key == "legend.narrow":
+        canvas.node(x, y, 12, 16, id=ident, shape="box", style="rounded,filled", fillcolor=STEP_FILL,
+                    color="#CFD8DC", label="")
+    elif key == "legend.critical":
+        canvas.node(x, y, SYMBOL_W - 6, 5, id=ident, shape="box", style="filled", fillcolor=CRITICAL,
+                    color=CRITICAL, label="")
+    elif key == "legend.conditional":
+        canvas.node(x, y, SYMBOL_W - 4, 14, id=ident, shape="box", style="rounded,filled,dashed",
+                    fillcolor=CONDITIONAL_FILL, color=CONDITIONAL_LINE, label="")
+    elif key == "legend.alongside":
+        canvas.rule((x - SYMBOL_W / 2, y), (x + SYMBOL_W / 2, y), id=ident, style=FLOW_STYLE["request"],
+                    color=FLOW_COLOR["request"], penwidth=1.2)
     elif key == "legend.pain_moment":
         canvas.node(x, y, 16, 16, id=ident, shape="doublecircle", style="filled", fillcolor=EMOTION_COLOR[-1],
                     color=PAIN, penwidth=1.5, label="")

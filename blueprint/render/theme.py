@@ -53,3 +53,11 @@ FLOW_STYLE = {"request": "solid", "data": "dotted", "return": "dashed"}
 FLOW_COLOR = {"request": "#455A64", "data": "#1E88E5", "return": "#E65100"}
 
 EMOTION_COLOR = {-2: "#C62828", -1: "#EF6C00", 0: "#9E9E9E", 1: "#7CB342", 2: "#2E7D32"}
+
+CRITICAL = "#C62828"        # the critical path: marks on headings, bars in the schedule
+SCHEDULE_BAR = "#90A4AE"
+CONDITIONAL_FILL = "#FFF8E1"
+CONDITIONAL_LINE = "#F9A825"
+MOMENT = "#6A1B9A"          # a moment of truth
+CURVE_COLORS = ("#546E7A", "#8E24AA", "#00838F", "#6D4C41")    # one emotion curve per customer lane
+CURVE_STYLES = ("solid", "dashed", "dotted", "bold")

@@ -1,11 +1,13 @@
 """Our own small charts as SVG text: the 5×5 risk matrix and the time bars per stage; all text escaped."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from html import escape
 
 from ..render import text
-from .context import FailRow, TimeRow
+from ..render.schedule import axis_ticks
+from ..render.theme import CRITICAL, SCHEDULE_BAR
+from .context import CostRow, FailRow, ScheduleRow, TimeRow
 
 FONT = "Noto Sans CJK SC"
 INK = "#263238"
@@ -20,6 +22,8 @@ BAR_H = 14.0
 ROW_H = 24.0
 LEAD = "#B0BEC5"
 VALUE = "#2E7D32"
+COST_COLOURS = ("#1565C0", "#F9A825", "#90A4AE")     # labour, direct, indirect
+WASTE = "#E65100"
 
 
 def risk_colour(risk: int) -> str:
@@ -82,9 +86,70 @@ def stage_bars(rows: Sequence[TimeRow], lead_label: str, value_label: str) -> st
         caption = f"{row.time} · {row.value_added}" + (f" ({row.ratio})" if row.ratio else "")
         body.append(_text(LABEL_W + lead_w + 6, y + BAR_H - 3, caption, SIZE, fill=MUTED))
     key_y = 4 + len(rows) * ROW_H + 6
-    left = LABEL_W
-    for colour, name in ((LEAD, lead_label), (VALUE, value_label)):
-        body.append(f'<rect x="{left:.1f}" y="{key_y:.1f}" width="14" height="9" fill="{colour}"/>')
-        body.append(_text(left + 18, key_y + 8, name, SIZE))
+    body += _key(((f'fill="{LEAD}"', lead_label), (f'fill="{VALUE}"', value_label)), key_y)
+    return _svg(LABEL_W + BAR_W + 150, key_y + 16, body)
+
+
+def _bar_style(colour: str, sometimes: bool) -> str:
+    """A bar's fill and outline: a step that happens only sometimes is pale and dashed."""
+    return f'fill="{colour}" stroke="{colour}"' + (' stroke-dasharray="3,2" fill-opacity="0.45"' if sometimes else "")
+
+
+def _key(items: Iterable[tuple[str, str]], y: float) -> list[str]:
+    """A key under a chart: a swatch (its SVG attributes) and a name for each item, left to right."""
+    body, left = [], LABEL_W
+    for style, name in items:
+        body.append(f'<rect x="{left:.1f}" y="{y:.1f}" width="14" height="9" {style}/>')
+        body.append(_text(left + 18, y + 8, name, SIZE))
         left += 18 + text.width(name, SIZE) + 24
+    return body
+
+
+def gantt(rows: Sequence[ScheduleRow], lead_s: float, keys: tuple[str, str, str]) -> str:
+    """A bar per step (time order) from its start to its finish, the critical path in its colour, a step that
+    happens only sometimes pale and dashed; the time axis below, then a key (`keys`: the names of critical,
+    other and sometimes; the last only when some step happens only sometimes)."""
+    scale = BAR_W / (lead_s or 1)
+    body: list[str] = []
+    for index, row in enumerate(rows):
+        y = 4 + index * ROW_H
+        body.append(_text(0, y + BAR_H - 3, _fit(row.step, LABEL_W - 8, SIZE + 1), SIZE + 1, bold=row.critical))
+        x = LABEL_W + row.start_s * scale
+        w = max((row.finish_s - row.start_s) * scale, 2.0)
+        style = _bar_style(CRITICAL if row.critical else SCHEDULE_BAR, row.chance is not None)
+        body.append(f'<rect x="{x:.2f}" y="{y:.1f}" width="{w:.2f}" height="{BAR_H:.1f}" {style}/>')
+        caption = f"{row.start} – {row.finish}" + (f" · {row.chance}" if row.chance else "")
+        body.append(_text(x + w + 6, y + BAR_H - 3, caption, SIZE, fill=MUTED))
+    axis_y = 4 + len(rows) * ROW_H
+    body.append(f'<line x1="{LABEL_W:.1f}" y1="{axis_y:.1f}" x2="{LABEL_W + BAR_W:.1f}" y2="{axis_y:.1f}" '
+                f'stroke="{MUTED}" stroke-width="0.6"/>')
+    for x, label in axis_ticks(0, lead_s, LABEL_W, LABEL_W + BAR_W):
+        body.append(f'<line x1="{x:.1f}" y1="{axis_y:.1f}" x2="{x:.1f}" y2="{axis_y + 3:.1f}" stroke="{MUTED}" '
+                    f'stroke-width="0.6"/>')
+        body.append(_text(x, axis_y + 12, label, SIZE - 1, "middle", MUTED))
+    key_y = axis_y + 22
+    items = list(zip((_bar_style(CRITICAL, False), _bar_style(SCHEDULE_BAR, False), _bar_style(SCHEDULE_BAR, True)),
+                     keys))
+    body += _key(items if any(row.chance for row in rows) else items[:2], key_y)
+    return _svg(LABEL_W + BAR_W + 150, key_y + 16, body)
+
+
+def cost_bars(rows: Sequence[CostRow], keys: tuple[str, str, str, str]) -> str:
+    """One bar per stage as long as its cost, in labour, direct and indirect parts, the cost of waste as a thin
+    bar under it; a key below (`keys`: labour, direct, indirect, waste)."""
+    most = max((row.amounts.total for row in rows), default=0) or 1
+    body: list[str] = []
+    for index, row in enumerate(rows):
+        y = 4 + index * ROW_H
+        body.append(_text(0, y + BAR_H - 3, _fit(row.title, LABEL_W - 8, SIZE + 1), SIZE + 1))
+        x = LABEL_W
+        for colour, amount in zip(COST_COLOURS, (row.amounts.labour, row.amounts.direct, row.amounts.indirect)):
+            w = BAR_W * amount / most
+            body.append(f'<rect x="{x:.2f}" y="{y:.1f}" width="{w:.2f}" height="{BAR_H - 4:.1f}" fill="{colour}"/>')
+            x += w
+        body.append(f'<rect x="{LABEL_W:.1f}" y="{y + BAR_H - 3:.1f}" width="{BAR_W * row.amounts.waste / most:.2f}" '
+                    f'height="3" fill="{WASTE}"/>')
+        body.append(_text(x + 6, y + BAR_H - 5, row.total, SIZE, fill=MUTED))
+    key_y = 4 + len(rows) * ROW_H + 6
+    body += _key(zip([f'fill="{colour}"' for colour in (*COST_COLOURS, WASTE)], keys), key_y)
     return _svg(LABEL_W + BAR_W + 150, key_y + 16, body)

@@ -11,7 +11,8 @@ from ..diff import Diff, marks
 from ..diff_text import HEADLINE, metric_rows, other_changes, step_changes, step_order
 from ..findings import UsageError
 from ..i18n import label
-from ..model import LaneKind, Service, Step
+from ..model import Service, Step
+from ..render.customers import curve_lanes
 from . import check_options, report_date
 from .compare_charts import Curve, StagePair, emotion_pairs, stage_pairs
 from .context import FindingRow, _findings
@@ -48,20 +49,13 @@ def _stage_pairs(diff: Diff, old: Service, new: Service) -> list[StagePair]:
                       diff.metrics[f"stage.{stage}.time_s"]["new"]) for stage in ids]
 
 
-def _emotions(service: Service) -> dict[str, dict[str, int]]:
-    """Per customer lane title, each step's emotion; a single score belongs to the first customer lane."""
-    customer = next(lane for lane in service.lanes if lane.kind is LaneKind.CUSTOMER)
-    return {customer.title: {step.id: step.emotion for step in service.steps if step.emotion is not None}}
-
-
 def _curves(order: list[str], old: Service, new: Service) -> list[Curve]:
     position = {step: index for index, step in enumerate(order)}
     curves = []
     for service, is_old in ((old, True), (new, False)):
-        for lane, scores in _emotions(service).items():
-            points = tuple((position[step], score) for step, score in scores.items())
-            if points:
-                curves.append(Curve(lane, is_old, points))
+        for lane, scores in curve_lanes(service).items():      # the journey map's curves, one per customer lane
+            curves.append(Curve(service.lane(lane).title, is_old,
+                                tuple((position[step], score) for step, score in scores.items())))
     return curves
 
 

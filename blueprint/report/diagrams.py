@@ -164,7 +164,7 @@ def _parts(service: Service, view: str, page: Paper, whole: bytes, geo: Geometry
     while True:
         parts = []
         for chunks in _chunks(service, per_part):
-            svg = render(_sub_service(service, chunks), view, "svg", marks=marks)
+            svg = render(_sub_service(service, chunks), view, "svg", whole=service, marks=marks)
             part_geo = geometry(svg)
             if part_geo.width * floor > page.content_width + 0.5 and per_part > 1:
                 break           # wider than estimated: pack again, one column fewer

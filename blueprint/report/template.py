@@ -10,7 +10,7 @@ from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup
 
 from ..i18n import label
-from .charts import risk_colour, risk_matrix, stage_bars
+from .charts import cost_bars, gantt, risk_colour, risk_matrix, stage_bars
 from .. import humanize
 from .context import Context
 from .diagrams import Section
@@ -53,4 +53,10 @@ def render_html(context: Context, sections: dict[str, Section], page: Paper) -> 
         diagrams=[(view, heading, sections[view]) for view, heading in DIAGRAMS],
         matrix=_chart(risk_matrix(context.fails, t("report.severity"), t("report.likelihood"))),
         unscored=[fail for fail in context.fails if fail.risk is None],
-        bars=_chart(stage_bars(context.stages, t("report.lead_time"), t("report.value_added"))))
+        bars=_chart(stage_bars(context.stages, t("report.lead_time"), t("report.value_added"))),
+        gantt=_chart(gantt(context.schedule.rows, context.schedule.lead_time_s,
+                           (t("report.critical_path"), t("report.other_steps"), t("report.sometimes"))))
+        if context.schedule else None,
+        cost_chart=_chart(cost_bars(context.costs.stages, (t("report.labour"), t("report.direct"), t("report.indirect"),
+                                                           t("report.waste"))))
+        if context.costs else None)

@@ -20,7 +20,8 @@ from ..render import VIEWS, render
 _METRIC_LABELS = {"lead_time_s": "report.lead_time", "value_added_s": "report.value_added",
                   "value_added_ratio": "report.ratio"}
 # Targets of a finding by the first letter of its code, before its action and its step heading.
-_TARGETS_BY_KIND = {"F": ("fail.{step}.{lane}",), "W": ("wait.{step}",), "P": ("pain.{step}", "emotion.{step}"),
+_TARGETS_BY_KIND = {"F": ("fail.{step}.{lane}",), "W": ("wait.{step}",),
+                    "P": ("pain.{step}", "emotion.{step}.{lane}", "emotion.{step}"),
                     "T": ("moment.{step}", "touchpoint.{step}"), "G": ("touchpoint.{step}",)}
 _ACTION_FIELDS_SHOWN_ELSEWHERE = {"step", "lane", "text", "fail"}
 
@@ -81,12 +82,29 @@ def _currency(measured: dict[str, Any]) -> str | None:
     return cost.get("currency") if isinstance(cost, dict) else None
 
 
-def metrics_summary(measured: dict[str, Any], lang: str) -> list[dict[str, str]]:
-    """Every top-level number of `metrics --format json` (a cost mapping as one entry per amount), for people:
-    metrics added to the JSON show here without a change."""
+def _unsaid(measured: dict[str, Any], service: Service) -> set[str]:
+    """Metric names that only restate defaults for this file: no `after` (the schedule is the file order), no
+    `chance` (the expected lead time is the lead time), no cost given. The page leaves them out."""
+    unsaid = set()
+    if not service.uses_after:
+        unsaid |= {"critical_path", "start_s", "finish_s", "critical"}
+    if measured.get("expected_lead_time_s") == measured.get("lead_time_s"):
+        unsaid.add("expected_lead_time_s")
+    cost = measured.get("cost")
+    if isinstance(cost, dict) and cost.get("currency") is None and not cost.get("total"):
+        unsaid.add("cost")
+    return unsaid
+
+
+def metrics_summary(measured: dict[str, Any], service: Service, lang: str) -> list[dict[str, str]]:
+    """Every top-level number of `metrics --format json` (a cost mapping as one entry per amount) that says more
+    than a default, for people: metrics added to the JSON show here without a change."""
     currency = _currency(measured)
+    unsaid = _unsaid(measured, service)
     rows = []
     for key, value in measured.items():
+        if key in unsaid:
+            continue
         if isinstance(value, dict):
             rows += [{"label": _words(key) if sub == "total" else f"{_words(sub)} {_words(key).lower()}",
                       "value": shown} for sub, amount in value.items() if sub != "currency"
@@ -124,6 +142,7 @@ def _action_rows(service: Service, action: Action, currency: str | None, lang: s
 def element_details(service: Service, measured: dict[str, Any], lang: str) -> dict[str, list[list[str]]]:
     """Hover details by element id: each action (and its fail point), and each step's numbers from the metrics."""
     currency = _currency(measured)
+    unsaid = _unsaid(measured, service)
     details: dict[str, list[list[str]]] = {}
     for step in service.steps:
         for action in step.actions:
@@ -133,7 +152,8 @@ def element_details(service: Service, measured: dict[str, Any], lang: str) -> di
                 details[f"fail.{step.id}.{action.lane}"] = [["", action.fail.what], *rows]
     for numbers in measured.get("steps", ()):
         rows = [[_words(key), shown] for key, value in numbers.items()
-                if key not in ("id", "stage") and not (key == "wait_s" and not value)
+                if key not in ("id", "stage", *unsaid) and not (key == "wait_s" and not value)
+                and not (key == "chance" and value == 1)
                 and (shown := _shown(key, value, currency)) is not None]
         details[f"step.{numbers['id']}"] = [["", service.step(numbers["id"]).title], *rows]
         if numbers.get("wait_s"):
@@ -177,7 +197,7 @@ class Preview:
         measured = metrics_json(measure(service))
         self.svgs, self.drawing = svgs, self.current
         self.shown = {"title": service.title, "lang": service.lang, "labels": page_labels(service.lang),
-                      "metrics": metrics_summary(measured, service.lang),
+                      "metrics": metrics_summary(measured, service, service.lang),
                       "details": element_details(service, measured, service.lang)}
 
     @property

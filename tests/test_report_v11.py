@@ -1,0 +1,140 @@
+"""The report's format 1.1 sections, read back from real PDFs with pdftotext: schedule, cost, touchpoints,
+pain points by SERVQUAL dimension; each only when the file has the data; English and Chinese."""
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from blueprint.api import load_service
+from blueprint.metrics import measure
+from blueprint.render.theme import CRITICAL
+from blueprint.report import report
+from blueprint.report.charts import cost_bars, gantt
+from blueprint.report.context import build_context
+from services11 import clinic, edited, family
+from support import SAMPLES
+from test_report import tool
+
+SECTIONS = ('id="schedule"', 'id="cost"', 'id="touchpoints"', 'id="dimensions"')
+
+
+def _pdf(tmp: Path, service: object, name: str) -> str:
+    """The report's text line by line as laid out (table rows stay whole), runs of spaces folded."""
+    path = tmp / f"{name}.pdf"
+    path.write_bytes(report(service, "pdf"))
+    lines = (" ".join(line.split()) for line in tool("pdftotext", "-layout", "-enc", "UTF-8", path, "-").splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+@pytest.fixture(scope="module")
+def clinic_text(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return _pdf(tmp_path_factory.mktemp("clinic"), clinic(), "clinic")
+
+
+@pytest.fixture(scope="module")
+def family_text(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return _pdf(tmp_path_factory.mktemp("family"), family(), "family")
+
+
+def _section(text: str, heading: str, following: str) -> str:
+    start = text.index(heading)
+    return text[start:text.index(following, start + len(heading))]
+
+
+def test_schedule_section_of_the_worked_example(clinic_text: str) -> None:
+    part = _section(clinic_text, "Schedule\n", "Cost\n")
+    assert "Lead time 37m · Expected lead time 36m 12s · Critical path Describes the pain → blood → Gets a call back" \
+        in part
+    table = part[part.index("Step Stage Start Finish Slack Condition Chance"):].splitlines()[1:]
+    assert table == ["Describes the pain Visit 0s 6m – – –", "xray Visit 6m 21m 15m – –", "blood Visit 6m 36m – – –",
+                     "Gets a call back Visit 36m 37m – results unclear 20.0 %"]
+
+
+def test_cost_section_of_the_worked_example(clinic_text: str) -> None:
+    part = _section(clinic_text, "Cost\n", "Opportunities\n").splitlines()
+    assert part[1:5] == ["Stage Labour Direct Indirect Total Waste",
+                         "Visit 29.00 EUR 32.00 EUR 14.50 EUR 75.50 EUR 0.00 EUR",
+                         "Whole service 29.00 EUR 32.00 EUR 14.50 EUR 75.50 EUR 0.00 EUR",
+                         "Expected cost (weighted by chance) 75.50 EUR"]
+
+
+def test_touchpoints_and_no_dimension_section_without_dimensions(clinic_text: str) -> None:
+    part = _section(clinic_text, "Touchpoints\n", "Fail points\n")
+    assert "Triage desk Describes the pain in-person ★ Moment of truth 2.8 – −1" in part.splitlines()
+    assert "SERVQUAL" not in clinic_text
+
+
+def test_dimensions_waste_and_touchpoints_worst_first(family_text: str) -> None:
+    part = _section(family_text, "Pain points by SERVQUAL dimension\n", "Touchpoints\n").splitlines()
+    assert part[2:] == ["Responsiveness 1 Forty minutes on a plastic chair Describes the chest pain",
+                        "Assurance 1 The results are explained in jargon Hears the results",
+                        "Empathy 1 Nobody says how long it will take Describes the chest pain",
+                        "No dimension given 1 The car park costs more than the visit Hears the results"]
+    touch = _section(family_text, "Touchpoints\n", "Fail points\n").splitlines()
+    assert touch[3:] == ["Triage Describes the chest pain in-person ★ Moment of truth 2.1 −40 −2",
+                         "Doctor's review Hears the results in-person ★ Moment of truth 4.2 +30 0"]
+    cost = _section(family_text, "Cost\n", "Opportunities\n")
+    # the nurse's discharge letter is waste: 48 x 0.1 h = 4.80 labour + 0.40 direct + 1.20 indirect
+    assert "Whole service 55.80 EUR 18.40 EUR 13.95 EUR 88.15 EUR 6.40 EUR" in cost
+    assert "Expected cost (weighted by chance) 86.23 EUR" in cost
+    schedule = _section(family_text, "Schedule\n", "Cost\n")
+    assert "Goes home with a leaflet Treat 2h 42m 2h 48m – results normal 70.0 %" in schedule
+
+
+def test_touchpoints_ranked_by_their_worst_measure() -> None:
+    svc = family()
+    review = svc.step("review")
+    changes = {"review": {"touchpoint": review.touchpoint._replace(csat=1.2)},
+               "triage": {"emotion": None, "emotions": ()}}
+    worse = edited(svc, changes)
+    rows = build_context(worse, measure(worse), (), None).touchpoints
+    # csat 1.2 (0.05 of the way up its scale) is worse than triage's csat 2.1 (0.275) and nps −40 (0.3)
+    assert [row.name for row in rows] == ["Doctor's review", "Triage"]
+    assert [row.csat for row in rows] == ["1.2", "2.1"]
+
+
+def test_gantt_bars_at_start_and_finish_critical_highlighted() -> None:
+    svc = clinic()
+    schedule = build_context(svc, measure(svc), (), None).schedule
+    assert schedule is not None
+    root = ET.fromstring(gantt(schedule.rows, schedule.lead_time_s, ("critical", "other", "sometimes")))
+    bars = [r for r in root.iter("{http://www.w3.org/2000/svg}rect")][:len(schedule.rows)]
+    lefts = [float(r.get("x")) for r in bars]
+    rights = [float(r.get("x")) + float(r.get("width")) for r in bars]
+    scale = (rights[-1] - lefts[0]) / schedule.lead_time_s
+    for row, left, right in zip(schedule.rows, lefts, rights):
+        assert abs(left - lefts[0] - row.start_s * scale) < 0.5 and abs(right - lefts[0] - row.finish_s * scale) < 0.5
+    assert [r.get("fill") == CRITICAL for r in bars] == [row.critical for row in schedule.rows] == \
+        [True, False, True, True]
+    assert [r.get("stroke-dasharray") is not None for r in bars] == [False, False, False, True]
+
+
+def test_a_version_1_file_has_none_of_the_new_sections() -> None:
+    html = report(load_service(SAMPLES / "hotel-stay.yaml"), "html").decode("utf-8")
+    assert not [section for section in SECTIONS if section in html]
+    full = report(family(), "html").decode("utf-8")
+    assert all(section in full for section in SECTIONS)
+
+
+def test_chinese_headings_of_the_new_sections(tmp_path: Path) -> None:
+    text = _pdf(tmp_path, replace(family(), lang="zh"), "zh")
+    for heading in ("按 SERVQUAL 维度的痛点", "响应性", "未注明维度", "触点", "关键时刻", "满意度", "净推荐值",
+                    "时间安排", "预期总时长", "关键路径", "成本", "人工", "间接", "浪费", "预期成本"):
+        assert heading in text, heading
+
+
+def test_cost_chart_parts_in_proportion() -> None:
+    svc = family()
+    costs = build_context(svc, measure(svc), (), None).costs
+    assert costs is not None
+    root = ET.fromstring(cost_bars(costs.stages, ("labour", "direct", "indirect", "waste")))
+    rects = [r for r in root.iter("{http://www.w3.org/2000/svg}rect")]
+    treat = [float(r.get("width")) for r in rects[4:8]]          # the second stage: labour, direct, indirect, waste
+    unit = treat[0] / costs.stages[1].amounts.labour
+    amounts = costs.stages[1].amounts
+    assert [round(w / unit, 2) for w in treat] == [round(a, 2) for a in (amounts.labour, amounts.direct,
+                                                                       amounts.indirect, amounts.waste)]
+    assert amounts.waste == pytest.approx(6.4) and amounts.total == pytest.approx(83.15)
