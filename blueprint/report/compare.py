@@ -54,8 +54,13 @@ def _curves(order: list[str], old: Service, new: Service) -> list[Curve]:
     curves = []
     for service, is_old in ((old, True), (new, False)):
         for lane, scores in curve_lanes(service).items():      # the journey map's curves, one per customer lane
-            curves.append(Curve(service.lane(lane).title, is_old,
-                                tuple((position[step], score) for step, score in scores.items())))
+            runs: list[list[tuple[int, int]]] = [[]]
+            for step in service.steps:
+                if step.id in scores:
+                    runs[-1].append((position[step.id], scores[step.id]))
+                elif runs[-1]:
+                    runs.append([])
+            curves.append(Curve(service.lane(lane).title, is_old, tuple(tuple(run) for run in runs if run)))
     return curves
 
 

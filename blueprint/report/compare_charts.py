@@ -18,6 +18,7 @@ CURVE_COLOURS = ("#1565C0", "#C62828", "#2E7D32", "#6A1B9A", "#EF6C00", "#00838F
 LEVEL = 22.0                # emotion chart: height of one step of emotion
 AXIS_W = 28.0
 LABEL_PITCH = 11.0          # the least room a turned step label needs across
+LANE_SHIFT = 5.0            # how far apart the curves of two customer lanes sit at one step
 
 
 @dataclass(frozen=True)
@@ -29,11 +30,12 @@ class StagePair:
 
 @dataclass(frozen=True)
 class Curve:
-    """One customer lane's emotions in one version: (position in the merged step order, score)."""
+    """One customer lane's emotions in one version: runs of (position in the merged step order, score), broken
+    where a step of that version gives the lane no emotion."""
 
     lane: str
     old: bool
-    points: tuple[tuple[int, int], ...]
+    runs: tuple[tuple[tuple[int, int], ...], ...]
 
 
 def _rect(x: float, y: float, w: float, h: float, fill: str, dashed: bool = False) -> str:
@@ -95,10 +97,12 @@ def emotion_pairs(steps: Sequence[str], curves: Sequence[Curve], width: float, o
     lanes = list(dict.fromkeys(curve.lane for curve in curves))
     for curve in curves:
         colour = CURVE_COLOURS[lanes.index(curve.lane) % len(CURVE_COLOURS)]
-        xy = [(left + pitch * (index + 0.5), zero - score * LEVEL) for index, score in curve.points]
-        if len(xy) > 1:
-            body.append(_line(xy, colour, curve.old))
-        body += [_dot(x, y, colour, curve.old) for x, y in xy]
+        shift = (lanes.index(curve.lane) - (len(lanes) - 1) / 2) * LANE_SHIFT   # lanes side by side, not on top
+        for run in curve.runs:
+            xy = [(left + pitch * (index + 0.5) + shift, zero - score * LEVEL) for index, score in run]
+            if len(xy) > 1:
+                body.append(_line(xy, colour, curve.old))
+            body += [_dot(x, y, colour, curve.old) for x, y in xy]
     turned = pitch < 70
     base = top + height + 12
     every = math.ceil(LABEL_PITCH / pitch)        # label every step while they fit side by side, else every n-th
