@@ -167,6 +167,9 @@ def test_format_1_1_headline_and_one_curve_pair_per_customer_lane(tmp_path: Path
     texts = [t.text for t in emotions.iter(f"{SVG}text")]
     assert [t for t in texts if "," in (t or "")] == ["Patient, Before", "Patient, After", "Carer, Before",
                                                       "Carer, After"]
+    # blood and xray give no emotion: the patient's curve breaks there (only the legend's swatches are lines)
+    assert {p.get("d") for p in emotions.iter(f"{SVG}path")} == {"M0.0 4.0 L18.0 4.0"}
+    assert len(list(emotions.iter(f"{SVG}circle"))) == 6       # patient 2 + 2, carer 1 + 1
     pdf = tmp_path / "cmp.pdf"
     write(PAIRS / "clinic.yaml", PAIRS / "clinic-future.yaml", pdf)
     text = text_of(pdf)
