@@ -1,13 +1,17 @@
-"""Times `blueprint report` (the real command, WeasyPrint import included) on the samples and a generated
-10-step service.
+"""Times `blueprint report` (the real command, WeasyPrint import included) on the samples and generated 6- and
+10-step services, and prints issue 11's print targets for each: pages against 0.6 x the count before (BEFORE,
+measured on main at ab8c60f), the least ink on a diagram page (target 55 % of the printable area) and the
+smallest text (target 6 pt).
 
-Each figure is the best of REPEAT runs (the machine is shared; the minimum is the least noisy).
+Each time is the best of REPEAT runs (the machine is shared; the minimum is the least noisy).
 Target: under 3 s for a 10-step service.
 
 Run: .venv/bin/python bench/bench_report.py [FILE...]
 """
 from __future__ import annotations
 
+import math
+import re
 import subprocess
 import sys
 import tempfile
@@ -21,6 +25,12 @@ from generate import service_yaml  # noqa: E402
 
 REPEAT = 3
 BLUEPRINT = Path(sys.executable).parent / "blueprint"
+BEFORE = {          # A4 landscape pages before issue 11 (a3, letter: 9/15, 29/39, 13/26, 9/17, 10/19)
+    "generated-6-steps.yaml": 8, "generated-10-steps.yaml": 10, "bank-account-online.yaml": 13,
+    "big-60-steps.yaml": 43, "hotel-stay.yaml": 24, "online-order-return.yaml": 16, "outpatient-visit.zh.yaml": 18,
+}
+MM = 72 / 25.4
+NOTO_EM = 1.448     # pdftotext -bbox word height per point of font size (Noto Sans CJK)
 
 
 def pages(pdf: Path) -> str:
@@ -28,21 +38,54 @@ def pages(pdf: Path) -> str:
     return next((line.split()[-1] for line in out.splitlines() if line.startswith("Pages:")), "?")
 
 
+def page_texts(pdf: Path) -> list[str]:
+    return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout.split("\f")[:-1]
+
+
+def ink(pdf: Path, page: int) -> float:
+    """Share of the printable area (inside the 12/11 mm margins) not white, from a 20 dpi greyscale render."""
+    pgm = subprocess.run(["pdftoppm", "-gray", "-r", "20", "-f", str(page), "-l", str(page), str(pdf)],
+                         capture_output=True).stdout
+    _, size, _, pixels = pgm.split(b"\n", 3)
+    width, height = (int(n) for n in size.split())
+    dots = 20 / 72
+    left, top = int(12 * MM * dots), int(12 * MM * dots)
+    right, bottom = width - left, height - int(11 * MM * dots)
+    inked = sum(1 for y in range(top, bottom) for x in range(left, right) if pixels[y * width + x] < 250)
+    return inked / ((right - left) * (bottom - top))
+
+
+def smallest_pt(pdf: Path) -> float:
+    bbox = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True).stdout
+    return min(float(b) - float(a) for a, b in re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', bbox)) \
+        / NOTO_EM
+
+
 def measure(source: Path, folder: Path) -> None:
+    """One line per file: time, pages against the target, least ink on a diagram page, smallest text."""
     out = folder / f"{source.stem}.pdf"
     best = float("inf")
     for _ in range(REPEAT):
         start = time.perf_counter()
         subprocess.run([str(BLUEPRINT), "report", str(source), "-o", str(out)], check=True, capture_output=True)
         best = min(best, time.perf_counter() - start)
-    print(f"{source.name:32s} {best:6.2f} s  {pages(out):>3s} pages  {out.stat().st_size / 1024:7.0f} KB")
+    texts = page_texts(out)
+    diagram = [number for number, text in enumerate(texts, 1) if number > 1 and
+               ("Service blueprint" in text[:400] or "Customer journey map" in text[:400])] or [2]
+    least = min(ink(out, number) for number in diagram)
+    limit = math.ceil(0.6 * BEFORE.get(source.name, 0)) if source.name in BEFORE else None
+    print(f"{source.name:32s} {best:6.2f} s  {pages(out):>3s} pages "
+          f"(target <= {limit}, before {BEFORE.get(source.name)})"
+          f"  least ink {least:4.0%} (target 55 %)  smallest text {smallest_pt(out):4.1f} pt"
+          f"  {out.stat().st_size / 1024:7.0f} KB")
 
 
 if __name__ == "__main__":
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
-        generated = folder / "generated-10-steps.yaml"
-        generated.write_text(service_yaml(10), encoding="utf-8")
-        files = [Path(arg) for arg in sys.argv[1:]] or [generated, *sorted((ROOT / "samples").glob("*.yaml"))]
+        generated = [folder / f"generated-{steps}-steps.yaml" for steps in (6, 10)]
+        for path, steps in zip(generated, (6, 10)):
+            path.write_text(service_yaml(steps), encoding="utf-8")
+        files = [Path(arg) for arg in sys.argv[1:]] or [*generated, *sorted((ROOT / "samples").glob("*.yaml"))]
         for source in files:
             measure(source, folder)

@@ -434,9 +434,11 @@ def report(
         "--date", help="Date for the cover, YYYY-MM-DD (default: from SOURCE_DATE_EPOCH, else none).")] = None,
 ) -> None:
     """Write a workshop report: cover, journey map, blueprint, pain, fail and wait points, metrics,
-    opportunities and every finding. Wide diagrams are split at stage boundaries, never shrunk
-    below 6 pt text. An invalid file prints its findings (exit 1); an existing report is only
-    ever replaced by a complete new one.
+    opportunities and every finding. On paper the diagrams are printed in runs of steps (a tall
+    blueprint also in groups of lanes), one page each, never below 6 pt text; a flow that leaves
+    a page ends in a connector naming the page of its other end. As HTML each diagram is whole,
+    to pan and zoom, and every finding links to its element. An invalid file prints its findings
+    (exit 1); an existing report is only ever replaced by a complete new one.
 
     Example:  blueprint report samples/hotel-stay.yaml -o hotel-stay.pdf --paper a3
     """
@@ -449,6 +451,55 @@ def report(
     document = check_file(file)
     _exit_if_invalid(document)
     write_atomic(out, make_report(document, fmt, paper.value, portrait, date))
+    typer.echo(f"wrote {out}")
+
+
+class Sheet(str, Enum):
+    a0 = "a0"
+    a1 = "a1"
+    a2 = "a2"
+    a3 = "a3"
+    a4 = "a4"
+
+
+class TilePaper(str, Enum):
+    a4 = "a4"
+    a3 = "a3"
+
+
+class PosterView(str, Enum):
+    blueprint = "blueprint"
+    journey = "journey"
+
+
+@app.command()
+@_errors_to_exit
+def poster(
+    file: Annotated[Path, typer.Argument(help="A service file.")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="The poster, a .pdf file.")],
+    view: Annotated[PosterView, typer.Option("--view", help="Which diagram.")] = PosterView.blueprint,
+    paper: Annotated[Sheet, typer.Option("--paper", help="The poster's sheet (landscape).")] = Sheet.a1,
+    tile: Annotated[Optional[TilePaper], typer.Option(
+        "--tile", help="Cut the poster into overlapping pages of this paper, with crop marks and a map.")] = None,
+    date: Annotated[Optional[str], typer.Option(
+        "--date", help="Date for the title block, YYYY-MM-DD (default: from SOURCE_DATE_EPOCH, else none).")] = None,
+) -> None:
+    """Write a wall poster: the whole diagram on one sheet with a title block, or with --tile cut into
+    overlapping office pages (10 mm overlap) named A1, A2 ..., with crop marks and an assembly map.
+    Exit 2 when text would fall under 5 pt, naming the smallest paper that fits.
+
+    Example:  blueprint poster samples/hotel-stay.yaml -o hotel.pdf --paper a1 --tile a4
+    """
+    from .api import check_file
+    from .report.poster import poster as make_poster
+    from .write import check_target, write_atomic
+
+    if out.suffix.lower() != ".pdf":
+        raise UsageError(f"the poster's file name must end in .pdf, not {out.suffix or '(nothing)'!r}", file=str(out))
+    check_target(out)
+    document = check_file(file)
+    _exit_if_invalid(document)
+    write_atomic(out, make_poster(document, view.value, paper.value, tile.value if tile else None, date))
     typer.echo(f"wrote {out}")
 
 

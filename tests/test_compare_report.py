@@ -96,8 +96,10 @@ def test_html_charts_old_against_new(tmp_path: Path) -> None:
     assert "Guest, Before" in texts and "Guest, After" in texts
     assert [t for t in texts if t in ("Wait for a table", "Order", "Drinks", "Meal", "Pay", "Pay at the table")] == [
         "Wait for a table", "Order", "Drinks", "Meal", "Pay", "Pay at the table"]
-    assert 'id="changed.order.waiter"' in base64.b64decode(
-        re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', html.split('id="future"', 1)[1])[1]).decode("utf-8")
+    future = html.split('id="future"', 1)[1].split("</section>", 1)[0]
+    drawn = [base64.b64decode(data).decode("utf-8")
+             for data in re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', future)]
+    assert len(drawn) == 1 and all(f'id="{ident}"' in drawn[0] for ident in ("changed.order.waiter", "added.tap"))
 
 
 @pytest.mark.parametrize("broken", ["old", "new"])

@@ -44,7 +44,9 @@ def dot_source(service: Service, view: str, stages: tuple[str, ...] | None = Non
     if steps > MAX_STEPS or steps * len(service.lanes) > MAX_CELLS:
         raise UsageError(f"{steps} steps in {len(service.lanes)} lanes is too large for one page; "
                          "split by stage (draw the stages in parts)")
-    return blueprint_dot(service, timings(whole), marks) if view == "blueprint" else journey_dot(service, marks)
+    if view == "blueprint":
+        return blueprint_dot(service, timings(whole), marks=marks)
+    return journey_dot(service, marks=marks)
 
 
 def _png_args(source: str) -> tuple[str, ...]:

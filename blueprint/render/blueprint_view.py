@@ -1,13 +1,17 @@
 """The service blueprint as pinned DOT: lane bands, the three lines, headings, actions, markers, flows."""
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
+
 from .. import humanize
 from ..i18n import label
 from ..model import FlowKind, FlowOrigin, LaneKind, Service
 from . import text
 from .dot import Canvas, Html, attributes, line_height, stack, text_lines
-from .grid import BOX_W, COL_W, CRITICAL_H, GAP, MARGIN, PAD_BOTTOM, TITLE_W, WHEN_GAP, Grid, layout
+from .grid import CRITICAL_H, GAP, MARGIN, SCREEN, WHEN_GAP, Grid, Spacing, layout
 from .route import Route, routes
+from .window import Connector
 from .legend import draw_legend, legend_items, legend_size, marker
 from . import marks as mark
 from .marks import Marks
@@ -17,18 +21,26 @@ from .theme import (CONDITIONAL_FILL, CONDITIONAL_LINE, CRITICAL, FAIL, FLOW_COL
                     SCHEDULE_BAR, SMALL_LINE_HEIGHT, SMALL_SIZE, STAGE_FILL, STEP_FILL, WAIT, WAIT_OVER)
 
 ARROW = 7.0
+CONNECTOR_W = 72.0          # room beside the lane titles for a window's off-page connectors (instead of EDGE)
+CONNECTOR_ROW = 40.0        # height of an up or down connector's tag (three lines) and its gap
 BAR_GAP = 1.5
 GRAPH = {"layout": "nop2", "outputorder": "edgesfirst", "bgcolor": "#FFFFFF"}
 
 
-def blueprint_dot(service: Service, times: dict[str, Timing] | None = None, marks: Marks | None = None) -> str:
+def blueprint_dot(service: Service, times: dict[str, Timing] | None = None, connectors: Sequence[Connector] = (),
+                  legend: bool = True, spacing: Spacing = SCREEN, marks: Marks | None = None) -> str:
     """The blueprint of `service` as DOT text that plain `dot` renders unchanged; with the schedule `times`
-    (when the service has any `after`), the critical steps marked and the schedule strip drawn; `marks` from a
-    comparison."""
-    grid = layout(service, times)
-    keys = legend_items(service, "blueprint", marks)
+    (when the service has any `after`), the critical steps marked and the schedule strip drawn. Laid out with
+    `spacing`; `connectors` are off-page connectors (a window's flows that leave it), drawn at its edges; the
+    legend below unless not `legend`; `marks` from a comparison (the removed steps' box with the legend)."""
+    sides = {connector.side for connector in connectors}
+    extra = CONNECTOR_W - spacing.edge
+    above, below = connector_rows([(connector.step, connector.side) for connector in connectors])
+    grid = layout(service, times, spacing,
+                  (extra if "left" in sides else 0.0, extra if "right" in sides else 0.0, above, below))
+    keys = legend_items(service, "blueprint", marks) if legend else ()
     legend_w, legend_h = legend_size(keys, service.lang, max(grid.width, 560.0) - 2 * MARGIN)
-    removed = mark.removed_lines(marks, service.lang)
+    removed = mark.removed_lines(marks, service.lang) if legend else []
     width = max(grid.width, legend_w + 2 * MARGIN)
     legend_bottom = grid.bottom + (legend_h + 16 if keys else 0)
     height = legend_bottom + mark.removed_height(removed) + MARGIN
@@ -41,6 +53,7 @@ def blueprint_dot(service: Service, times: dict[str, Timing] | None = None, mark
     _headings(canvas, service, grid, times)
     names = _actions(canvas, service, grid)
     _flows(canvas, service, grid, names)
+    _connectors(canvas, grid, names, connectors)
     draw_legend(canvas, keys, service.lang, MARGIN + 6, grid.bottom + 16, width - 2 * MARGIN)
     mark.removed_box(canvas, removed, MARGIN, legend_bottom + 12)
     return canvas.source("blueprint")
@@ -53,9 +66,9 @@ def _marks(canvas: Canvas, service: Service, grid: Grid, marks: Marks) -> None:
     for step in service.steps:
         x = grid.columns[step.id]
         if step.id in marks.added:
-            mark.column(canvas, step.id, x, top - 3, last - 3, COL_W - 2 * GAP + 6)
+            mark.column(canvas, step.id, x, top - 3, last - 3, grid.spacing.col_w - 2 * GAP + 6)
         elif step.id in marks.changed_steps:
-            mark.halo(canvas, f"changed.{step.id}", x, (top + bottom) / 2, COL_W - 2 * GAP, bottom - top)
+            mark.halo(canvas, f"changed.{step.id}", x, (top + bottom) / 2, grid.spacing.col_w - 2 * GAP, bottom - top)
         for action in step.actions:
             if (step.id, action.lane) in marks.changed:
                 box = grid.boxes[step.id, action.lane]
@@ -63,12 +76,13 @@ def _marks(canvas: Canvas, service: Service, grid: Grid, marks: Marks) -> None:
 
 
 def _lanes(canvas: Canvas, service: Service, grid: Grid) -> None:
-    head_x = MARGIN + TITLE_W
+    title_w = grid.spacing.title_w
+    head_x = MARGIN + title_w
     for lane in service.lanes:
         top, bottom = grid.bands[lane.id]
         canvas.band(f"lane.{lane.id}", 0, top, canvas.width, bottom, style="filled",
                     fillcolor=LANE_FILL[lane.kind], color="#FFFFFF", penwidth=1.5, **{"class": f"lane {lane.kind}"})
-        lines = text.wrap(lane.title, TITLE_W - 16, FONT_SIZE, bold=True, max_lines=4)
+        lines = text.wrap(lane.title, title_w - 16, FONT_SIZE, bold=True, max_lines=4)
         canvas.band(f"lanetitle.{lane.id}", 0, top, head_x, bottom, style="filled", fillcolor=LANE_HEAD[lane.kind],
                     color="#FFFFFF", penwidth=1.5, label=Html(text_lines(lines, FONT_SIZE, LANE_INK[lane.kind], True)),
                     lp=(head_x / 2 + MARGIN / 2, (top + bottom) / 2))
@@ -77,7 +91,7 @@ def _lanes(canvas: Canvas, service: Service, grid: Grid) -> None:
         name = line.name.value
         canvas.rule((0, y), (canvas.width, y), id=f"line.{name}", style=LINE_STYLE[name], color=LINE_COLOR,
                     penwidth=1.6, **{"class": f"line {name}"})
-        caption = text.wrap(label(service.lang, f"line.{name}"), TITLE_W - 12, SMALL_SIZE, max_lines=2)
+        caption = text.wrap(label(service.lang, f"line.{name}"), title_w - 12, SMALL_SIZE, max_lines=2)
         w = max(text.width(part, SMALL_SIZE) for part in caption) + 10
         canvas.node(head_x / 2 + MARGIN / 2, y, w, 4 + line_height(SMALL_SIZE) * len(caption),
                     id=f"line.{name}.label", shape="box",
@@ -85,14 +99,15 @@ def _lanes(canvas: Canvas, service: Service, grid: Grid) -> None:
                     label=Html(text_lines(caption, SMALL_SIZE, LINE_COLOR)))
     first, last = grid.bands[service.lanes[0].id][0], grid.bands[service.lanes[-1].id][1]
     for stage in service.stages[1:]:
-        x = grid.columns[stage.steps[0].id] - COL_W / 2
+        x = grid.column_span([stage.steps[0].id])[0]
         canvas.rule((x, first), (x, last), style="dashed", color="#B0BEC5", penwidth=0.8)
 
 
 def _headings(canvas: Canvas, service: Service, grid: Grid, times: dict[str, Timing] | None) -> None:
     top, bottom = grid.stage_row
-    lines = text.wrap(service.title, TITLE_W - 8, HEADING_SIZE, bold=True, max_lines=3)
-    canvas.node(MARGIN + TITLE_W / 2, (top + grid.step_row[1]) / 2, TITLE_W - 4, grid.step_row[1] - top,
+    title_w = grid.spacing.title_w
+    lines = text.wrap(service.title, title_w - 8, HEADING_SIZE, bold=True, max_lines=3)
+    canvas.node(MARGIN + title_w / 2, (top + grid.step_row[1]) / 2, title_w - 4, grid.step_row[1] - top,
                 id="title", shape="plaintext", label=Html(text_lines(lines, HEADING_SIZE, INK, bold=True)))
     for stage in service.stages:
         left, right = grid.column_span([step.id for step in stage.steps])
@@ -101,7 +116,7 @@ def _headings(canvas: Canvas, service: Service, grid: Grid, times: dict[str, Tim
                     color=STAGE_FILL, label=Html(text_lines(grid.stage_lines[stage.id], HEADING_SIZE, "#FFFFFF", True)))
     top, bottom = grid.step_row
     for step in service.steps:
-        x, w = grid.columns[step.id], COL_W - 2 * GAP
+        x, w = grid.columns[step.id], grid.spacing.col_w - 2 * GAP
         when_h = grid.when_height(step.id)
         title_bottom = bottom - (when_h + WHEN_GAP if when_h else 0)
         canvas.node(x, (top + title_bottom) / 2, w, title_bottom - top, id=f"step.{step.id}", shape="box",
@@ -119,7 +134,7 @@ def _headings(canvas: Canvas, service: Service, grid: Grid, times: dict[str, Tim
     if grid.marker_row is not None:
         _markers(canvas, service, grid)
     if grid.schedule is not None and grid.schedule_row is not None:
-        _schedule(canvas, service, grid.schedule, grid.schedule_row)
+        _schedule(canvas, service, grid.schedule, grid.schedule_row, grid.spacing.title_w)
 
 
 def _markers(canvas: Canvas, service: Service, grid: Grid) -> None:
@@ -140,12 +155,12 @@ def _markers(canvas: Canvas, service: Service, grid: Grid) -> None:
             x += w + 8
 
 
-def _schedule(canvas: Canvas, service: Service, schedule: Strip, row: tuple[float, float]) -> None:
+def _schedule(canvas: Canvas, service: Service, schedule: Strip, row: tuple[float, float], title_w: float) -> None:
     """The schedule strip: a bar per step from its start to its finish on one time axis (critical steps in the
     critical colour, conditional ones dashed), steps running at the same time on separate tracks."""
     top, bottom = row
-    caption = text.wrap(label(service.lang, "blueprint.schedule"), TITLE_W - 16, SMALL_SIZE, bold=True, max_lines=2)
-    canvas.node(MARGIN + TITLE_W / 2, (top + bottom) / 2, TITLE_W - 8, len(caption) * SMALL_LINE_HEIGHT + 4,
+    caption = text.wrap(label(service.lang, "blueprint.schedule"), title_w - 16, SMALL_SIZE, bold=True, max_lines=2)
+    canvas.node(MARGIN + title_w / 2, (top + bottom) / 2, title_w - 8, len(caption) * SMALL_LINE_HEIGHT + 4,
                 id="schedule", shape="plaintext", label=Html(text_lines(caption, SMALL_SIZE, MUTED, bold=True)))
     axis = bottom - AXIS_H
     canvas.rule((schedule.left, axis), (schedule.right, axis), id="schedule.axis", color="#90A4AE", penwidth=0.8)
@@ -198,28 +213,44 @@ def _actions(canvas: Canvas, service: Service, grid: Grid) -> dict[tuple[str, st
 
 
 def _flows(canvas: Canvas, service: Service, grid: Grid, names: dict[tuple[str, str], str]) -> None:
-    placed: list[tuple[float, float, float, float]] = []
     presets = {(kind, origin): attributes({
         "style": FLOW_STYLE[kind.value], "color": FLOW_COLOR[kind.value], "penwidth": 1.2, "arrowsize": 0.7,
         "class": f"flow {kind.value} {origin.value}"}) for kind in FlowKind for origin in FlowOrigin}
-    for route in routes(service, grid):
+    drawn = routes(service, grid)
+    # what a label may not cover: boxes, the three lines, every flow's pieces (a label may sit on its own)
+    placed: list[Rect] = [(box.x, box.y, box.w + 2, box.h + 2) for box in grid.boxes.values()]
+    placed += [(canvas.width / 2, grid.bands[line.below][0], canvas.width, 3.0) for line in service.lines]
+    pieces = {route.index: [_piece(a, b) for a, b in zip(route.points, route.points[1:])] for route in drawn}
+    for route in drawn:
         flow = route.flow
         ident = f"flow.{route.index}"
         canvas.polyline(names[flow.source.step, flow.source.lane], names[flow.target.step, flow.target.lane],
                         route.points, 0.0 if flow.alongside else ARROW, presets[flow.kind, flow.origin], id=ident)
-        if flow.label:
-            _flow_label(canvas, grid, route, ident, flow.label, FLOW_COLOR[flow.kind.value], placed)
+    for route in drawn:
+        if route.flow.label:
+            others = [piece for index, own in pieces.items() if index != route.index for piece in own]
+            _flow_label(canvas, grid, route, f"flow.{route.index}", route.flow.label,
+                        FLOW_COLOR[route.flow.kind.value], placed, others)
 
 
-def _free(x: float, y: float, w: float, h: float, placed: list[tuple[float, float, float, float]]) -> bool:
+Rect = tuple[float, float, float, float]      # centre x, centre y, width, height
+
+
+def _piece(a: tuple[float, float], b: tuple[float, float]) -> Rect:
+    """A straight piece of a route as a thin rectangle."""
+    return ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2, abs(b[0] - a[0]) + 1.5, abs(b[1] - a[1]) + 1.5)
+
+
+def _free(x: float, y: float, w: float, h: float, placed: list[Rect]) -> bool:
     return all(abs(x - px) * 2 >= w + pw + 2 or abs(y - py) * 2 >= h + ph + 1 for px, py, pw, ph in placed)
 
 
 def _flow_label(canvas: Canvas, grid: Grid, route: Route, ident: str, caption: str, color: str,
-                placed: list[tuple[float, float, float, float]]) -> None:
+                placed: list[Rect], others: list[Rect]) -> None:
     """The flow's label by its longest piece, in a strip no box uses: centred on a channel piece or a short
     gap, else in the lane's bottom strip; beside a vertical piece, just off a lane boundary (never on a line).
-    A label that would cover one placed before moves on to the next free spot."""
+    A label that would cover a box, a line, a label placed before or another flow's piece moves on to the next
+    free spot along its own route; with none free, the least covered one."""
     (ax, ay), (bx, by) = max(zip(route.points, route.points[1:]),
                              key=lambda pair: abs(pair[1][0] - pair[0][0]) + abs(pair[1][1] - pair[0][1]))
     bands = sorted(grid.bands.values())
@@ -228,13 +259,14 @@ def _flow_label(canvas: Canvas, grid: Grid, route: Route, ident: str, caption: s
         w, h = _label_size(lines)
         y = ay
         band = next(((top, bottom) for top, bottom in bands if top <= y <= bottom), (y, y))
-        if y < band[1] - PAD_BOTTOM and w > abs(bx - ax) - 8:
-            y = band[1] - PAD_BOTTOM / 2
+        pad_bottom = grid.spacing.pad_bottom
+        if y < band[1] - pad_bottom and w > abs(bx - ax) - 8:
+            y = band[1] - pad_bottom / 2
         middle = (ax + bx) / 2
         step = w + 4 if bx > ax else -(w + 4)
         spots = [(middle + k * step, y) for k in range(4)]
     else:
-        in_column = abs(ax - grid.columns.get(route.flow.source.step, -1.0)) < BOX_W / 2
+        in_column = abs(ax - grid.columns.get(route.flow.source.step, -1.0)) < grid.spacing.box_w / 2
         lines = text.wrap(caption, 90.0 if in_column else 120.0, SMALL_SIZE, max_lines=2 if in_column else 1)
         w, h = _label_size(lines)
         low, high = sorted((ay, by))
@@ -245,11 +277,120 @@ def _flow_label(canvas: Canvas, grid: Grid, route: Route, ident: str, caption: s
         middle = (low + high) / 2
         fitting = sorted((y for y in ys if low + h / 2 <= y <= high - h / 2), key=lambda y: abs(y - middle))
         spots = [(x, y) for y in fitting] or [(x, middle)]
-    x, y = next((spot for spot in spots if _free(*spot, w, h, placed)), spots[0])
+    spots += _along(route, grid, w, h)
+    obstacles = placed + others
+    x, y = next((spot for spot in spots if _free(spot[0], spot[1], w, h, obstacles)), None) or \
+        min(spots, key=lambda spot: _covered(spot[0], spot[1], w, h, obstacles))
     placed.append((x, y, w, h))
     canvas.node(x, y, w, h, id=f"{ident}.label", shape="box", style="filled", color="#FFFFFF00",
                 fillcolor="#FFFFFFDD", label=Html(text_lines(lines, SMALL_SIZE, color)))
 
 
+def _along(route: Route, grid: Grid, w: float, h: float) -> list[tuple[float, float]]:
+    """Spots beside every piece of the route, near its middle first: above or below a level piece, left or right
+    of an upright one; then, for a crowded gutter, in the free strips above and below the boxes of the lanes an
+    upright piece crosses, ever further beside it."""
+    spots = []
+    strips: list[tuple[float, float, float]] = []
+    for (ax, ay), (bx, by) in zip(route.points, route.points[1:]):
+        for t in (0.5, 0.3, 0.7, 0.15, 0.85):
+            x, y = ax + (bx - ax) * t, ay + (by - ay) * t
+            if abs(bx - ax) >= abs(by - ay):
+                spots += [(x, y - h / 2 - 2), (x, y + h / 2 + 2)]
+            else:
+                spots += [(x + w / 2 + 3, y), (x - w / 2 - 3, y)]
+        if abs(bx - ax) < abs(by - ay):
+            low, high = sorted((ay, by))
+            for top, bottom in grid.bands.values():
+                for y in (top + grid.spacing.pad_top / 2, bottom - grid.spacing.pad_bottom / 2):
+                    if low <= y <= high:
+                        strips.append((abs(y - (low + high) / 2), ax, y))
+    for shift in range(0, 40, 4):
+        for _, x, y in sorted(strips):
+            spots += [(x + w / 2 + 3 + shift, y), (x - w / 2 - 3 - shift, y)]
+    return spots
+
+
+def _covered(x: float, y: float, w: float, h: float, placed: list[Rect]) -> float:
+    """How much of the label's area the rectangles `placed` cover."""
+    total = 0.0
+    for px, py, pw, ph in placed:
+        dx = (w + pw) / 2 - abs(x - px)
+        dy = (h + ph) / 2 - abs(y - py)
+        if dx > 0 and dy > 0:
+            total += min(dx, w, pw) * min(dy, h, ph)
+    return total
+
+
 def _label_size(lines: list[str]) -> tuple[float, float]:
     return max(text.width(line, SMALL_SIZE) for line in lines) + 6, len(lines) * line_height(SMALL_SIZE) + 3
+
+
+def connector_rows(ends: Sequence[tuple[str, str]]) -> tuple[float, float]:
+    """Heights of the rows above the first lane and below the last that hold the tags of the up and down
+    connectors, for their (step, side) pairs: one CONNECTOR_ROW per tag in the busiest column."""
+    def most(side: str) -> float:
+        counts = Counter(step for step, at in ends if at == side)
+        return max(counts.values(), default=0) * CONNECTOR_ROW
+    return most("up"), most("down")
+
+
+def _connectors(canvas: Canvas, grid: Grid, names: dict[tuple[str, str], str],
+                connectors: Sequence[Connector]) -> None:
+    """Each connector as a dashed arrow from (or to) its box to the window's edge and its words at the edge:
+    sideways ones in the room beside the columns, level with their box; up and down ones through the gutter
+    right of their column to a row above the first lane or below the last, under their column."""
+    spacing = grid.spacing
+    edge_left = MARGIN + spacing.title_w
+    edge_right = canvas.width - MARGIN
+    lanes = sorted(grid.bands.values())
+    first_top, last_bottom = lanes[0][0], lanes[-1][1]
+    placed: Counter[tuple[str, str]] = Counter()
+    for index, connector in enumerate(connectors):
+        box = grid.boxes[connector.step, connector.lane]
+        ident = f"exit.{connector.step}.{connector.lane}.{connector.side}.{index}"
+        name = names[connector.step, connector.lane]
+        if connector.side in ("left", "right"):
+            continue
+        lines = text.wrap(connector.text, spacing.col_w - 16, SMALL_SIZE, max_lines=3)
+        w, h = _label_size(lines)
+        k = placed[connector.step, connector.side]
+        placed[connector.step, connector.side] += 1
+        up = connector.side == "up"
+        y = first_top - CONNECTOR_ROW * (k + 0.5) if up else last_bottom + CONNECTOR_ROW * (k + 0.5)
+        x = box.x
+        tag = _connector_tag(canvas, x, y, w, h, lines, ident)
+        gutter = box.x + spacing.col_w / 2 + 2 + 3 * k
+        port = max(box.top + 4, min(box.bottom - 4, box.y + (4 * k if up else -4 * k)))
+        points = [(box.right, port), (gutter, port), (gutter, y), (x + w / 2, y)]
+        _connector_line(canvas, name, tag, points, connector.outgoing)
+    for lane in {c.lane for c in connectors if c.side in ("left", "right")}:
+        for side in ("left", "right"):
+            group = [c for c in connectors if c.lane == lane and c.side == side]
+            wrapped = [text.wrap(c.text, CONNECTOR_W - 10, SMALL_SIZE, max_lines=9) for c in group]
+            sizes = [_label_size(lines) for lines in wrapped]
+            top, bottom = grid.bands[lane]
+            y = (top + bottom) / 2 - (sum(h for _, h in sizes) + 2 * (len(group) - 1)) / 2
+            left = side == "left"
+            for index, (connector, lines, (w, h)) in enumerate(zip(group, wrapped, sizes)):
+                box = grid.boxes[connector.step, connector.lane]
+                mid = y + h / 2
+                y += h + 2
+                x = edge_left + 2 + w / 2 if left else edge_right - 2 - w / 2
+                tag = _connector_tag(canvas, x, mid, w, h, lines, f"exit.{connector.step}.{lane}.{side}.{index}")
+                port = max(box.top + 4, min(box.bottom - 4, mid))
+                side_x = box.left if left else box.right
+                tag_x = x + w / 2 if left else x - w / 2
+                bend = (side_x + tag_x) / 2
+                points = [(side_x, port), (bend, port), (bend, mid), (tag_x, mid)]
+                _connector_line(canvas, names[connector.step, lane], tag, points, connector.outgoing)
+
+
+def _connector_tag(canvas: Canvas, x: float, y: float, w: float, h: float, lines: list[str], ident: str) -> str:
+    return canvas.node(x, y, w, h, id=ident, shape="box", style="rounded,filled", color=MUTED, penwidth=0.6,
+                       fillcolor="#FFFFFF", label=Html(text_lines(lines, SMALL_SIZE, INK)), **{"class": "exit"})
+
+
+def _connector_line(canvas: Canvas, box: str, tag: str, points: list[tuple[float, float]], outgoing: bool) -> None:
+    ends, pts = ((box, tag), points) if outgoing else ((tag, box), points[::-1])
+    canvas.polyline(*ends, pts, ARROW, style="dashed", color=MUTED, penwidth=1.0, arrowsize=0.6)

@@ -45,12 +45,13 @@ class Column:
         return self.w - 30
 
 
-def layout_columns(service: Service) -> dict[str, Column]:
-    """Each step's column, left to right: full width, or narrow for a step with no customer action."""
+def layout_columns(service: Service, col_w: float = COL_W) -> dict[str, Column]:
+    """Each step's column, left to right: `col_w` wide (narrower on paper), or narrow for a step with no customer
+    action."""
     columns = {}
     x = MARGIN + HEAD_W
     for step in service.steps:
-        w = NARROW_W if narrow(service, step) else COL_W
+        w = min(NARROW_W, col_w) if narrow(service, step) else col_w
         columns[step.id] = Column(x + w / 2, w)
         x += w
     return columns
@@ -230,16 +231,18 @@ def _height(row: Row) -> float:
     return max(40.0, max(_count(v) for v in row.cells.values()) * LINE_HEIGHT + 24)
 
 
-def journey_dot(service: Service, marks: Marks | None = None) -> str:
-    """The journey map of `service` as DOT text that plain `dot` renders unchanged; `marks` from a comparison."""
+def journey_dot(service: Service, col_w: float = COL_W, marks: Marks | None = None) -> str:
+    """The journey map of `service` as DOT text that plain `dot` renders unchanged; `col_w` narrower for paper;
+    `marks` from a comparison."""
     steps = service.steps
     lang = service.lang
-    columns = layout_columns(service)
+    columns = layout_columns(service, col_w)
     last = columns[steps[-1].id]
     width = last.x + last.w / 2 + MARGIN
     stage_lines = {stage.id: text.wrap(stage.title, sum(columns[s.id].w for s in stage.steps) - 30, HEADING_SIZE,
                                        bold=True, max_lines=2) for stage in service.stages}
-    step_lines = {s.id: text.wrap(s.title, columns[s.id].cell - 12, FONT_SIZE, bold=True, max_lines=3) for s in steps}
+    step_lines = {s.id: text.wrap(s.title, columns[s.id].cell - 12, FONT_SIZE, bold=True,
+                                  max_lines=3 if col_w >= COL_W else 5) for s in steps}
     when_lines = {s.id: text.wrap(condition(s, lang), columns[s.id].cell - 12, SMALL_SIZE, max_lines=3)
                   for s in steps if s.conditional}
     stage_h = max(len(v) for v in stage_lines.values()) * 15 + 14

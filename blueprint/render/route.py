@@ -12,11 +12,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ..model import Flow, Service
-from .grid import BOX_W, COL_W, PAD_BOTTOM, Box, Grid
+from .grid import Box, Grid
 
 Point = tuple[float, float]
 PARALLEL = 9.0                                   # between flows sharing a straight corridor
-GUTTER_TRACKS = (-6.0, 6.0, -12.0, 12.0, -18.0, 18.0)
 CHANNEL_TRACKS = (0.0, -5.0, 5.0)
 SIDE_PORTS = (-8.0, 8.0, -14.0, 14.0, -3.0, 3.0)
 
@@ -77,8 +76,9 @@ def routes(service: Service, grid: Grid) -> list[Route]:
         """x of the next free track in the gutter left of column `index`."""
         count = gutters[index]
         gutters[index] += 1
-        left_column = grid.columns[steps[0]] + COL_W * (index - 0.5)
-        return left_column + GUTTER_TRACKS[count % len(GUTTER_TRACKS)]
+        left_column = grid.columns[steps[0]] + grid.spacing.col_w * (index - 0.5)
+        tracks = grid.spacing.gutter_tracks
+        return left_column + tracks[count % len(tracks)]
 
     out = []
     for i, flow in drawn:
@@ -91,8 +91,8 @@ def routes(service: Service, grid: Grid) -> list[Route]:
         rightwards = cb >= ca
         side_a = 1 if rightwards else -1
         side_b = -1 if cb > ca else 1
-        start = (source.x + side_a * BOX_W / 2, source.y + port(source, (a.step, a.lane), side_a))
-        end = (target.x + side_b * BOX_W / 2, target.y + port(target, (b.step, b.lane), side_b))
+        start = (source.x + side_a * source.w / 2, source.y + port(source, (a.step, a.lane), side_a))
+        end = (target.x + side_b * target.w / 2, target.y + port(target, (b.step, b.lane), side_b))
         gx_a = gutter(ca + 1 if rightwards else ca)
         if abs(cb - ca) <= 1:
             points = [start, (gx_a, start[1]), (gx_a, end[1]), end]
@@ -101,7 +101,7 @@ def routes(service: Service, grid: Grid) -> list[Route]:
             bottom = grid.bands[b.lane][1]
             track = CHANNEL_TRACKS[channels[b.lane] % len(CHANNEL_TRACKS)]
             channels[b.lane] += 1
-            y = bottom - PAD_BOTTOM / 2 + track
+            y = bottom - grid.spacing.pad_bottom / 2 + track
             points = [start, (gx_a, start[1]), (gx_a, y), (gx_b, y), (gx_b, end[1]), end]
         out.append(Route(i, flow, tuple(points)))
     return out

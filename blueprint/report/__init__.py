@@ -12,7 +12,7 @@ from ..metrics import measure
 from ..model import Service
 from ..rules import flags
 from .context import build_context
-from .diagrams import section
+from .diagrams import Section, inline_section, section
 from .paper import PAPERS, page_for
 from .template import DIAGRAMS, render_html
 
@@ -68,11 +68,15 @@ def report(source: Document | Service, fmt: str = "pdf", paper_name: str = "a4",
     context = build_context(service, measure(service), findings, report_date(date))
     from .pdf import html_to_pdf, preload
 
-    # Graphviz runs in subprocesses: the views are drawn side by side while WeasyPrint is imported.
-    with ThreadPoolExecutor(max_workers=3) as pool:
+    # Graphviz runs in subprocesses while WeasyPrint is imported; the blueprint's connectors name pages, so it
+    # is laid out after the diagrams before it (the cover is page 1, every figure one page).
+    with ThreadPoolExecutor(max_workers=1) as pool:
         loading = pool.submit(preload) if fmt == "pdf" else None
-        drawn = {view: pool.submit(section, service, view, page) for view, _ in DIAGRAMS}
-        html = render_html(context, {view: future.result() for view, future in drawn.items()}, page)
+        sections: dict[str, Section] = {}
+        for view, _ in DIAGRAMS:
+            sections[view] = (inline_section(service, view) if fmt == "html" else
+                              section(service, view, page, 2 + sum(len(s.tiles) for s in sections.values())))
+        html = render_html(context, sections, page, fmt == "pdf")
         if loading is not None:
             loading.result()
     return html.encode("utf-8") if fmt == "html" else html_to_pdf(html)

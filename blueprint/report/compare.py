@@ -18,7 +18,7 @@ from .compare_charts import Curve, StagePair, emotion_pairs, stage_pairs
 from .context import FindingRow, _findings
 from .diagrams import section
 from .paper import page_for
-from .template import _asset, _chart, _environment
+from .template import _chart, asset, environment
 
 
 @dataclass(frozen=True)
@@ -83,11 +83,12 @@ def comparison_report(diff: Diff, fmt: str = "pdf", paper_name: str = "a4", port
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         loading = pool.submit(preload) if fmt == "pdf" else None
-        drawn = pool.submit(section, new, "blueprint", page, marks(diff))
-        html = _environment().from_string(_asset("compare.html.j2")).render(
+        # the future blueprint's pages follow the first (the numbers): its connectors name pages from 2 on
+        drawn = pool.submit(section, new, "blueprint", page, first_page=2, marks=marks(diff))
+        html = environment().from_string(asset("compare.html.j2")).render(
             t=t, lang=new.lang, old=diff.old.file, new=diff.new.file, old_title=old.title, title=new.title,
             date=report_date(date), page_size=page.css_size,
-            css=Markup(_asset("report.css")),      # our own packaged stylesheet, not user text
+            css=Markup(asset("report.css")),      # our own packaged stylesheet, not user text
             headline=metric_rows(diff, HEADLINE), numbers=metric_rows(diff, changed_only=True),
             bars=_chart(stage_pairs(_stage_pairs(diff, old, new), t("cmp.old"), t("cmp.new"))),
             emotions=_chart(emotion_pairs([titles[step] for step in order], curves, page.content_width - 8,

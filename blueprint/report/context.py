@@ -75,6 +75,13 @@ class FindingRow:
     severity: str
     location: str
     message: str
+    target: str | None = None       # the diagram element it is about: a.STEP.LANE or step.STEP
+
+
+def _target(finding: Finding) -> str | None:
+    if finding.step and finding.lane:
+        return f"a.{finding.step}.{finding.lane}"
+    return f"step.{finding.step}" if finding.step else None
 
 
 @dataclass(frozen=True)
@@ -260,7 +267,8 @@ def _dimensions(service: Service) -> tuple[DimensionRow, ...]:
 
 
 def _findings(findings: Sequence[Finding]) -> tuple[FindingRow, ...]:
-    return tuple(FindingRow(f.code, f.severity.value, f"{f.file}:{f.line}:{f.column}", f.message) for f in findings)
+    return tuple(FindingRow(f.code, f.severity.value, f"{f.file}:{f.line}:{f.column}", f.message, _target(f))
+                 for f in findings)
 
 
 def build_context(service: Service, metrics: Metrics, findings: Sequence[Finding], date: str | None) -> Context:

@@ -1,24 +1,36 @@
-"""The diagrams laid out on paper: split at stage (then step) boundaries to stay legible, tall ones cut between
-lanes."""
+"""The diagrams laid out on paper: windows of whole step runs (and, for a tall blueprint, lane groups), one per page
+and filling it; a flow that leaves a window is an off-page connector naming the page of its other end."""
 from __future__ import annotations
 
 import base64
 import math
-from dataclasses import dataclass, replace
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from markupsafe import Markup
 
 from ..graphviz import run_dot
 from ..i18n import label
-from ..model import Service, Stage
-from ..render import Marks, legend_items, render
-from ..render.blueprint_view import GRAPH
-from ..render.dot import Canvas
+from ..model import Service
+from ..render import Marks, grid as bp_grid, journey_view, legend_items, render, tidy_svg
+from ..render.blueprint_view import CONNECTOR_ROW, CONNECTOR_W, GRAPH
+from ..render.dot import PAD_INCHES, Canvas
 from ..render.legend import draw_legend, legend_size
+from ..render.theme import SMALL_SIZE
+from ..render.schedule import timings
+from ..render.window import Exit, Window, render_window, window_service
 from .paper import MIN_TEXT_PT, Paper
 from .svgcut import Geometry, crop, geometry
 
 MAX_SCALE = 1.0
-LEGEND_GAP = 3.0        # points between the legend and the first figure (report.css agrees)
+MIN_SCALE = MIN_TEXT_PT / SMALL_SIZE    # the smallest text drawn lands on MIN_TEXT_PT
+PAD = 2 * 72 * PAD_INCHES               # Graphviz's margin, both sides
 BELOW_BANDS = 4.0       # room kept under the last lane (row) when the legend is cut off
+MIN_LANES = 4           # a lane group is never smaller (unless the blueprint has fewer lanes)
+ARROWS = {("right", True): "→", ("right", False): "←", ("left", True): "←", ("left", False): "→",
+          ("up", True): "↑", ("up", False): "↓", ("down", True): "↓", ("down", False): "↑"}
 
 
 @dataclass(frozen=True)
@@ -31,19 +43,12 @@ class Image:
 
 
 @dataclass(frozen=True)
-class Section:
-    """A diagram on paper: its legend (once, above the first figure) and its figures."""
-
-    legend: Image | None
-    tiles: tuple[Tile, ...]
-
-
-@dataclass(frozen=True)
 class Tile:
-    """What one figure shows: one or two stacked pictures (repeated headings, then a strip)."""
+    """What one page of a diagram shows: one or two stacked pictures (repeated headings, then a strip)."""
 
     images: tuple[Image, ...]
     stages: tuple[str, ...]        # the stage titles it covers
+    lanes: tuple[str, ...]         # the first and last lane title, when it shows only some lanes
     part: int
     parts: int
 
@@ -56,43 +61,76 @@ class Tile:
         return self.part < self.parts
 
 
+@dataclass(frozen=True)
+class Section:
+    """A diagram on paper: its legend (printed on the cover) and its figures, one page each; or, for the
+    HTML report, the whole diagram as inline SVG."""
+
+    legend: Image | None
+    tiles: tuple[Tile, ...]
+    inline: Markup | None = None
+
+
+def inline_section(service: Service, view: str) -> Section:
+    """The whole `view` as SVG markup for inside HTML: Graphviz escaped every user text in it; the XML
+    prolog and doctype are dropped."""
+    svg = render(service, view, "svg").decode("utf-8")
+    return Section(None, (), Markup(svg[svg.index("<svg"):]))
+
+
 def _image(svg: bytes, width: float, height: float, scale: float) -> Image:
     src = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
     return Image(src, math.ceil(width * scale * 100) / 100, math.ceil(height * scale * 100) / 100)
 
 
-Chunk = tuple[Stage, bool]       # a stage (perhaps only some of its steps), and whether it goes on from a part before
+def even_runs(count: int, parts: int) -> list[range]:
+    """Positions 0..count-1 in `parts` runs as even as can be."""
+    bounds = [round(i * count / parts) for i in range(parts + 1)]
+    return [range(a, b) for a, b in zip(bounds, bounds[1:])]
 
 
-def _chunks(service: Service, per_part: int) -> list[list[Chunk]]:
-    """Steps packed into parts of at most `per_part` columns, breaking at stage boundaries where a stage fits."""
-    parts: list[list[Chunk]] = [[]]
-    used = 0
-    for stage in service.stages:
-        steps = stage.steps
-        if used and used + len(steps) > per_part:
-            parts.append([])
-            used = 0
-        first = True
-        while steps:
-            room = per_part - used
-            taken, steps = steps[:room], steps[room:]
-            parts[-1].append((replace(stage, steps=taken), not first))
-            used += len(taken)
-            first = False
-            if steps:
-                parts.append([])
-                used = 0
-    return parts
+def step_runs(count: int, fits: Callable[[int, bool, bool], bool]) -> list[range]:
+    """Step positions 0..count-1 cut into the fewest even runs that `fits(length, has_left, has_right)` accepts
+    (a stage may go on in the next run)."""
+    for parts in range(1, count + 1):
+        runs = even_runs(count, parts)
+        if all(fits(len(run), run.start > 0, run.stop < count) for run in runs):
+            return runs
+    return even_runs(count, count)
 
 
-def _sub_service(service: Service, chunks: list[Chunk]) -> Service:
-    """Only the steps of `chunks`, with the flows among them; a stage going on from before says so."""
-    continued = label(service.lang, "continued")
-    stages = tuple(replace(stage, title=f"{stage.title} ({continued})") if cont else stage for stage, cont in chunks)
-    kept = {step.id for stage in stages for step in stage.steps}
-    flows = tuple(flow for flow in service.flows if flow.source.step in kept and flow.target.step in kept)
-    return replace(service, stages=stages, flows=flows)
+def lane_groups(count: int, height: Callable[[int, int], float], at_line: list[bool], limit: float,
+                floor: Callable[[int, int], float] | None = None) -> list[range]:
+    """Lanes 0..count-1 cut into the fewest groups whose `height(start, stop)` fits `limit`, each of at least
+    MIN_LANES lanes (or all), preferring cuts at the lines (`at_line[i]`: a line runs above lane i), then the
+    lowest tallest group. Fewer lanes per group only when MIN_LANES never fit. `floor(start, stop)`, a part of
+    the height that grows with every lane added, lets a long search stop early (thousands of lanes)."""
+    floor = floor or height
+    if count <= 1 or height(0, count) <= limit:
+        return [range(count)]
+    for least in range(min(MIN_LANES, count), 0, -1):
+        best: list[tuple[int, int, float, tuple[int, ...]] | None] = [None] * (count + 1)
+        best[0] = (0, 0, 0.0, ())
+        for end in range(1, count + 1):
+            for start in range(end - least, -1, -1) if end >= least else ():
+                if floor(start, end) > limit:
+                    break
+                before = best[start]
+                if before is None:
+                    continue
+                tall = height(start, end)
+                if tall > limit:
+                    continue
+                off_line = before[1] + (1 if start and not at_line[start] else 0)
+                option = (before[0] + 1, off_line, max(before[2], tall), before[3] + (start,))
+                known = best[end]
+                if known is None or option[:3] < known[:3]:
+                    best[end] = option
+        done = best[count]
+        if done is not None:
+            cuts = list(done[3][1:]) + [count]
+            return [range(a, b) for a, b in zip([0] + cuts[:-1], cuts)]
+    return [range(i, i + 1) for i in range(count)]
 
 
 def _legend(service: Service, view: str, page: Paper, scale: float, marks: Marks | None) -> Image | None:
@@ -111,8 +149,103 @@ def _legend(service: Service, view: str, page: Paper, scale: float, marks: Marks
                   max(scale, MIN_TEXT_PT / drawn.smallest_font))
 
 
+def _windows(service: Service, page: Paper) -> tuple[list[Window], bp_grid.Spacing]:
+    """The blueprint's windows in reading order, step runs left to right, each cut into lane groups top down,
+    and the spacing they are drawn with: of the paper spacings and the even cuts into runs that fit the width,
+    the plan with no group under MIN_LANES lanes (where one exists) and the fewest pages, then the widest spacing
+    (it fills a page that has room to spare best)."""
+    plans = [(windows, spacing) for spacing in bp_grid.PAPER_SPACINGS
+             for windows in _plans(service, page, spacing)]
+    least = min(MIN_LANES, len(service.lanes))
+    return min(plans, key=lambda plan: (any(len(w.lanes) < least for w in plan[0]), len(plan[0]), -plan[1].col_w))
+
+
+def _plans(service: Service, page: Paper, spacing: bp_grid.Spacing) -> list[list[Window]]:
+    """The windows for a few even cuts into step runs, from the fewest runs that fit the width."""
+    steps = [step.id for step in service.steps]
+    lanes = [lane.id for lane in service.lanes]
+    fixed = 2 * bp_grid.MARGIN + spacing.title_w + 2 * spacing.edge + PAD
+    widest = page.content_width / MIN_SCALE
+    at_line = [any(line.below == lane for line in service.lines) for lane in lanes]
+
+    def fits(length: int, left: bool, right: bool) -> bool:
+        return fixed + length * spacing.col_w + (CONNECTOR_W - spacing.edge) * (left + right) <= widest
+
+    def plan(runs: list[range]) -> list[Window]:
+        limit = page.figure_height / MIN_SCALE
+        return [window for run in runs
+                for window in _lane_windows(service, tuple(steps[run.start:run.stop]), spacing, at_line, limit)]
+
+    fewest = len(step_runs(len(steps), fits))
+    return [plan(even_runs(len(steps), parts)) for parts in range(fewest, min(len(steps), fewest + 3) + 1)]
+
+
+def _lane_windows(service: Service, shown: tuple[str, ...], spacing: bp_grid.Spacing, at_line: list[bool],
+                  limit: float) -> list[Window]:
+    """The steps `shown` cut into lane groups that fit `limit` (natural points) with their headings and the rows
+    their up and down connectors take."""
+    lanes = [lane.id for lane in service.lanes]
+    grid = bp_grid.layout(window_service(service, Window(shown, tuple(lanes))), timings(service), spacing)
+    tops = [grid.bands[lane][0] for lane in lanes] + [grid.bands[lanes[-1]][1]]
+    head = tops[0] + bp_grid.MARGIN + PAD
+    order = {lane: index for index, lane in enumerate(lanes)}
+    inside = set(shown)
+    crossing: list[list[tuple[int, str, int, str]]] = [[] for _ in range(len(lanes) + 1)]   # per cut
+    for flow in service.flows:
+        ends = (flow.source, flow.target)
+        if any(end.step not in inside or service.action(end) is None for end in ends):
+            continue
+        (low, low_step), (high, high_step) = sorted((order[end.lane], end.step) for end in ends)
+        for cut in range(low + 1, high + 1):
+            crossing[cut].append((low, low_step, high, high_step))
+
+    def bands(start: int, stop: int) -> float:
+        return head + tops[stop] - tops[start]
+
+    def height(start: int, stop: int) -> float:
+        """With a row per tag in the busiest column above (flows up out of the group) and below."""
+        above = Counter(high_step for _, _, high, high_step in crossing[start] if high < stop) if start else {}
+        below = Counter(low_step for low, low_step, _, _ in crossing[stop] if low >= start) \
+            if stop < len(lanes) else {}
+        return bands(start, stop) + (max(above.values(), default=0) + max(below.values(), default=0)) * CONNECTOR_ROW
+
+    return [Window(shown, tuple(lanes[group.start:group.stop]))
+            for group in lane_groups(len(lanes), height, at_line, limit, bands)]
+
+
+def _blueprint_tiles(service: Service, page: Paper, first_page: int, marks: Marks | None) -> list[Tile]:
+    windows, spacing = _windows(service, page)
+    lanes = {lane.id: lane for lane in service.lanes}
+    all_lanes = len(service.lanes)
+
+    def page_of(step: str, lane: str) -> int:
+        return first_page + next(i for i, w in enumerate(windows) if step in w.steps and lane in w.lanes)
+
+    def words(exit: Exit) -> str:
+        """"→ p. 7 · Check out · Property system", the step left out when it is the same one."""
+        where = label(service.lang, "report.page_ref").format(page_of(exit.other.step, exit.other.lane))
+        named = f"{exit.flow.label}: " if exit.flow.label else ""
+        step = "" if exit.other.step == exit.inside.step else f"{service.step(exit.other.step).title} · "
+        return f"{named}{ARROWS[exit.side, exit.outgoing]} {where} · {step}{lanes[exit.other.lane].title}"
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        drawn = list(pool.map(lambda window: render_window(service, window, words, "svg", spacing, marks), windows))
+    tiles = []
+    for number, (window, svg) in enumerate(zip(windows, drawn), start=1):
+        geo = geometry(svg)
+        room = page.figure_height
+        scale = max(min(MAX_SCALE, page.content_width / geo.width, room / geo.height),
+                    MIN_TEXT_PT / geo.smallest_font)
+        stages = tuple(dict.fromkeys(service.step(step).stage for step in window.steps))
+        titles = tuple(stage.title for stage in service.stages if stage.id in stages)
+        shown = (lanes[window.lanes[0]].title, lanes[window.lanes[-1]].title) \
+            if len(window.lanes) < all_lanes else ()
+        tiles.append(Tile((_image(svg, geo.width, geo.height, scale),), titles, shown, number, len(windows)))
+    return tiles
+
+
 def _strips(geo: Geometry, bottom: float, scale: float, room: float) -> list[tuple[float, float]]:
-    """Vertical ranges down to `bottom`, cut between lanes (rows), each fitting `room` points with the headings."""
+    """Vertical ranges down to `bottom`, cut between rows, each fitting `room` points with the headings."""
     limit = room / scale - geo.header_bottom
     cuts = [geo.cut_near(edge) for _, edge in geo.bands[:-1] if edge > geo.header_bottom]
     strips: list[tuple[float, float]] = []
@@ -131,58 +264,67 @@ def _body_bottom(geo: Geometry) -> float:
     return min(geo.height, geo.bands[-1][1] + BELOW_BANDS) if geo.bands else geo.height
 
 
-def _tiles_of(svg: bytes, geo: Geometry, scale: float, room: float) -> list[tuple[Image, ...]]:
-    """The part without its own legend: one picture when it fits, else the headings plus one strip per tile."""
+def _journey_pictures(svg: bytes, geo: Geometry, page: Paper, room: float) -> list[tuple[Image, ...]]:
+    """One journey run without its legend: one picture filling the page when it fits, else the headings plus one
+    strip of rows per page."""
     bottom = _body_bottom(geo)
-    if bottom * scale <= room or not geo.bands:
+    floor = MIN_TEXT_PT / geo.smallest_font
+    scale = max(min(MAX_SCALE, page.content_width / geo.width, room / bottom), floor)
+    if bottom * scale <= room + 0.5 or not geo.bands:
         return [(_image(crop(svg, geo, 0, bottom), geo.width, bottom, scale),)]
     head = geo.header_bottom
-    tiles: list[tuple[Image, ...]] = []
+    pictures: list[tuple[Image, ...]] = []
     for index, (top, end) in enumerate(_strips(geo, bottom, scale, room)):
         if index == 0:
-            tiles.append((_image(crop(svg, geo, 0, end), geo.width, end, scale),))
+            pictures.append((_image(crop(svg, geo, 0, end), geo.width, end, scale),))
         else:
-            tiles.append((_image(crop(svg, geo, 0, head), geo.width, head, scale),
-                          _image(crop(svg, geo, top, end), geo.width, end - top, scale)))
-    return tiles
+            pictures.append((_image(crop(svg, geo, 0, head), geo.width, head, scale),
+                             _image(crop(svg, geo, top, end), geo.width, end - top, scale)))
+    return pictures
 
 
-def _scale(geo: Geometry, page: Paper, room: float) -> float:
-    """As large as fits `room`, up to natural size, but never so small that text falls under MIN_TEXT_PT."""
-    fit = min(MAX_SCALE, page.content_width / geo.width, room / _body_bottom(geo))
-    return max(fit, MIN_TEXT_PT / geo.smallest_font)
+JOURNEY_COLUMNS = (108.0, 122.0, 136.0, journey_view.COL_W)     # paper's column widths, narrowest first
 
 
-def _parts(service: Service, view: str, page: Paper, whole: bytes, geo: Geometry,
-           marks: Marks | None) -> list[tuple[bytes, Geometry, list[Chunk]]]:
-    """The pictures to place: the whole one when it fits the width, else one per group of stages (or steps)."""
-    floor = MIN_TEXT_PT / geo.smallest_font
-    if geo.width * floor <= page.content_width + 0.5:
-        return [(whole, geo, [(stage, False) for stage in service.stages])]
-    pitch, fixed = geo.pitch_and_fixed()
-    per_part = max(1, int((page.content_width / floor - fixed) // pitch))
-    while True:
-        parts = []
-        for chunks in _chunks(service, per_part):
-            svg = render(_sub_service(service, chunks), view, "svg", whole=service, marks=marks)
-            part_geo = geometry(svg)
-            if part_geo.width * floor > page.content_width + 0.5 and per_part > 1:
-                break           # wider than estimated: pack again, one column fewer
-            parts.append((svg, part_geo, chunks))
-        else:
-            return parts
-        per_part -= 1
+def _journey_plan(service: Service, page: Paper) -> tuple[list[Service], float]:
+    """The journey's step runs and column width: of JOURNEY_COLUMNS, the one whose even runs need the fewest
+    pages (the wider on a tie), estimated from the DOT's size without drawing it."""
+    steps = [step.id for step in service.steps]
+    lanes = tuple(lane.id for lane in service.lanes)
+    fixed = 2 * journey_view.MARGIN + journey_view.HEAD_W + PAD
+    widest, tallest = page.content_width / MIN_SCALE, page.figure_height / MIN_SCALE
+    options = []
+    for col_w in JOURNEY_COLUMNS:
+        runs = step_runs(len(steps), lambda length, *_, col_w=col_w: fixed + length * col_w <= widest)
+        subs = [window_service(service, Window(tuple(steps[run.start:run.stop]), lanes)) for run in runs]
+        pages = 0
+        for sub in subs:
+            bb = journey_view.journey_dot(sub, col_w).split('bb="0,0,', 1)[1].split('"', 1)[0]
+            height = float(bb.split(",")[1])
+            keys = legend_items(sub, "journey")
+            legend = legend_size(keys, sub.lang, 560.0)[1] + 16 if keys else 0.0
+            pages += max(1, math.ceil((height - legend + PAD) / tallest))
+        options.append((pages, -col_w, subs))
+    pages, col_w, subs = min(options, key=lambda option: option[:2])
+    return subs, -col_w
 
 
-def section(service: Service, view: str, page: Paper, marks: Marks | None = None) -> Section:
-    """`view` of `service` laid out on `page` (with a comparison's `marks`): its legend and its figures, in order."""
-    whole = render(service, view, "svg", marks=marks)
-    geo = geometry(whole)
-    legend = _legend(service, view, page, MIN_TEXT_PT / geo.smallest_font, marks)
-    figures: list[tuple[tuple[Image, ...], list[str]]] = []
-    for svg, part_geo, chunks in _parts(service, view, page, whole, geo, marks):
-        room = page.figure_height - (legend.height + LEGEND_GAP if legend and not figures else 0)
-        figures += [(images, [stage.title for stage, _ in chunks])
-                    for images in _tiles_of(svg, part_geo, _scale(part_geo, page, room), room)]
-    return Section(legend, tuple(Tile(images, tuple(titles), number, len(figures))
-                                 for number, (images, titles) in enumerate(figures, start=1)))
+def _journey_tiles(service: Service, page: Paper) -> list[Tile]:
+    subs, col_w = _journey_plan(service, page)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        drawn = list(pool.map(lambda sub: tidy_svg(run_dot(journey_view.journey_dot(sub, col_w), "svg")), subs))
+    figures: list[tuple[tuple[Image, ...], tuple[str, ...]]] = []
+    for sub, svg in zip(subs, drawn):
+        titles = tuple(stage.title for stage in service.stages if any(s.stage == stage.id for s in sub.steps))
+        figures += [(images, titles)
+                    for images in _journey_pictures(svg, geometry(svg), page, page.figure_height)]
+    return [Tile(images, titles, (), number, len(figures)) for number, (images, titles) in enumerate(figures, 1)]
+
+
+def section(service: Service, view: str, page: Paper, first_page: int = 2, marks: Marks | None = None) -> Section:
+    """`view` of `service` laid out on `page`, its first figure on page `first_page`: legend and figures in order.
+    A comparison's `marks` are drawn on the blueprint."""
+    legend = _legend(service, view, page, MIN_SCALE, marks if view == "blueprint" else None)
+    tiles = (_blueprint_tiles(service, page, first_page, marks) if view == "blueprint"
+             else _journey_tiles(service, page))
+    return Section(legend, tuple(tiles))

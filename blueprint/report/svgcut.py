@@ -18,7 +18,6 @@ class Geometry:
     height: float
     min_x: float
     min_y: float
-    columns: dict[str, float]                   # step id -> left edge of its heading
     headings_bottom: float                      # lowest edge of the step headings
     bands: tuple[tuple[float, float], ...]      # lanes or rows, top to bottom
     solids: tuple[tuple[float, float], ...]     # vertical extent of every text line and node: never cut through
@@ -28,12 +27,6 @@ class Geometry:
     def header_bottom(self) -> float:
         """Where the stage and step headings end: the top of the first band below them."""
         return min((top for top, _ in self.bands if top >= self.headings_bottom - 0.5), default=0.0)
-
-    def pitch_and_fixed(self) -> tuple[float, float]:
-        """Width per step column, and the width the picture has besides its columns."""
-        lefts = sorted(self.columns.values())
-        pitch = (lefts[-1] - lefts[0]) / (len(lefts) - 1) if len(lefts) > 1 else self.width
-        return pitch, self.width - pitch * len(lefts)
 
     def cut_near(self, y: float) -> float:
         """`y` moved down past any text line or node it would cut through."""
@@ -61,8 +54,7 @@ def geometry(svg: bytes) -> Geometry:
     min_x, min_y, width, height = (float(n) for n in root.get("viewBox", "0 0 0 0").split())
     graph = root.find(f"{_NS}g")
     assert graph is not None
-    tx, ty = _translate(graph)
-    columns: dict[str, float] = {}
+    ty = _translate(graph)[1]
     headings_bottom = 0.0
     bands, solids = [], []
     for group in graph.iter(f"{_NS}g"):
@@ -77,7 +69,6 @@ def geometry(svg: bytes) -> Geometry:
             ys = [ty + n for n in numbers[1::2]]
             solids.append((min(ys), max(ys)))
         if ident.startswith("step."):
-            columns[ident[5:]] = tx + min(numbers[0::2])
             headings_bottom = max(headings_bottom, ty + max(numbers[1::2]))
         elif ident.startswith(_BANDS):
             ys = [ty + n for n in numbers[1::2]]
@@ -88,7 +79,7 @@ def geometry(svg: bytes) -> Geometry:
         baseline = ty + float(text.get("y", "0"))
         solids.append((baseline - size, baseline + size * 0.3))
         sizes.append(size)
-    return Geometry(width, height, min_x, min_y, columns, headings_bottom, tuple(sorted(bands)), tuple(solids),
+    return Geometry(width, height, min_x, min_y, headings_bottom, tuple(sorted(bands)), tuple(solids),
                     min(sizes, default=10.0))
 
 

@@ -26,12 +26,12 @@ class Chart:
     height: str
 
 
-def _asset(name: str) -> str:
+def asset(name: str) -> str:
     return files("blueprint.templates").joinpath(name).read_text(encoding="utf-8")
 
 
 @lru_cache(maxsize=1)
-def _environment() -> Environment:
+def environment() -> Environment:
     return Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                        keep_trailing_newline=True)
 
@@ -43,13 +43,20 @@ def _chart(svg: str) -> Chart:
     return Chart("data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii"), width, height)
 
 
-def render_html(context: Context, sections: dict[str, Section], page: Paper) -> str:
+def report_script() -> str:
+    """The HTML report's script: the shared pan, zoom and highlight script, then the report's links."""
+    return asset("interactive.js") + "\n" + asset("report.js")
+
+
+def render_html(context: Context, sections: dict[str, Section], page: Paper, pdf: bool = True) -> str:
+    """The report's HTML: for WeasyPrint when `pdf`, else the scrolling page with its script."""
     t = partial(label, context.lang)
-    template = _environment().from_string(_asset("report.html.j2"))
+    template = environment().from_string(asset("report.html.j2"))
     return template.render(
         c=context, t=t, signed=humanize.score, risk_colour=risk_colour,
-        css=Markup(_asset("report.css")),      # our own packaged stylesheet, not user text
-        page_size=page.css_size,
+        css=Markup(asset("report.css")),      # our own packaged stylesheet, not user text
+        script=Markup(report_script()),       # our own packaged scripts: pan, zoom, finding links
+        page_size=page.css_size, pdf=pdf,
         diagrams=[(view, heading, sections[view]) for view, heading in DIAGRAMS],
         matrix=_chart(risk_matrix(context.fails, t("report.severity"), t("report.likelihood"))),
         unscored=[fail for fail in context.fails if fail.risk is None],

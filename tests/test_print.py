@@ -1,0 +1,273 @@
+"""Print for workshops: the report's pages, the poster and its tiles, the scrolling HTML report (real PDFs read back
+with poppler, real chromium through Playwright)."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from support import SAMPLES, check_yaml, run_cli
+
+from blueprint.api import check_file
+from blueprint.render.window import Window, exits, render_window
+from blueprint.report import report
+from blueprint.report.diagrams import lane_groups, step_runs
+
+A4_LANDSCAPE = "841.89 x 595.28"
+NOTO_EM = 1.448          # Noto Sans CJK: ascender + descender per em, what pdftotext -bbox reports as a word's height
+
+
+def tool(*args: str | Path) -> str:
+    return subprocess.run([str(a) for a in args], capture_output=True, text=True, check=True, timeout=120).stdout
+
+
+def pages_text(pdf: Path) -> list[str]:
+    return [" ".join(page.split()) for page in tool("pdftotext", "-enc", "UTF-8", pdf, "-").split("\f")[:-1]]
+
+
+def smallest_text_pt(pdf: Path) -> float:
+    heights = [float(b) - float(a) for a, b in
+               re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"',
+                          tool("pdftotext", "-bbox", pdf, "-"))]
+    return min(heights) / NOTO_EM
+
+
+def make_report(tmp: Path, source: Path, *options: str) -> Path:
+    out = tmp / (source.stem + ".pdf")
+    result = run_cli("report", source, "-o", out, *options, timeout=240)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def hotel_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_report(tmp_path_factory.mktemp("print"), SAMPLES / "hotel-stay.yaml")
+
+
+# -- the planners, against hand-computed cuts
+
+
+def test_step_runs_fewest_and_even() -> None:
+    assert step_runs(19, lambda length, *_: length <= 5) == [range(0, 5), range(5, 10), range(10, 14), range(14, 19)]
+    assert step_runs(8, lambda length, *_: length <= 8) == [range(0, 8)]
+    # a run with a neighbour on both sides needs room for connectors on both
+    assert step_runs(9, lambda length, left, right: length + left + right <= 4) == \
+        [range(0, 2), range(2, 4), range(4, 5), range(5, 7), range(7, 9)]
+
+
+def test_lane_groups_at_least_four_and_at_the_lines() -> None:
+    def height(start: int, stop: int) -> float:         # 10 lanes of 100 under a 50 heading
+        return 50 + 100 * (stop - start)
+
+    at_line = [False, False, True, False, False, True, False, False, True, False]
+    assert lane_groups(10, height, at_line, 2000) == [range(0, 10)]
+    # 600 per page: two groups of five; the cut at lane 5 is on a line
+    assert lane_groups(10, height, at_line, 600) == [range(0, 5), range(5, 10)]
+    # 800: still two groups; of 4+6, 5+5 and 6+4 only 5+5 cuts at a line
+    assert lane_groups(10, height, at_line, 800) == [range(0, 5), range(5, 10)]
+    # 460 holds four lanes: three groups of at least four do not make ten, so groups of three are allowed
+    groups = lane_groups(10, height, at_line, 460)
+    assert len(groups) == 3 and all(height(g.start, g.stop) <= 460 for g in groups)
+    assert sum(map(len, groups)) == 10 and min(map(len, groups)) == 3
+
+
+# -- the renderer's windows
+
+
+def test_window_keeps_every_flow_as_a_line_or_a_connector() -> None:
+    document = check_file(SAMPLES / "online-order-return.yaml")
+    service = document.service
+    assert service is not None
+    steps = tuple(step.id for step in service.steps)
+    lanes = tuple(lane.id for lane in service.lanes)
+    window = Window(steps[3:7], lanes[:6])
+    svg = render_window(service, window, lambda e: f"→ p. 9 · {e.other.step}").decode()
+    leaving = exits(service, window)
+    assert leaving and {e.side for e in leaving} >= {"left", "right"}
+    assert svg.count('id="exit.') == len(leaving)
+    assert svg.count("p. 9") == len(leaving)
+    # the headings and lane titles of the window are drawn, the others not
+    assert all(f'id="step.{step}"' in svg for step in window.steps)
+    assert f'id="step.{steps[0]}"' not in svg
+    assert all(f'id="lanetitle.{lane}"' in svg for lane in window.lanes)
+    assert f'id="lane.{lanes[-1]}"' not in svg
+
+
+# -- the PDF report
+
+
+def test_hotel_report_uses_its_pages(hotel_pdf: Path) -> None:
+    document = check_file(SAMPLES / "hotel-stay.yaml")
+    service = document.service
+    assert service is not None
+    assert A4_LANDSCAPE in tool("pdfinfo", hotel_pdf)
+    pages = pages_text(hotel_pdf)
+    assert len(pages) < 24                              # 24 before
+    text = " ".join(pages)
+    for step in service.steps:
+        assert step.title in text, step.title
+    for flow in service.flows:          # a label may wrap: its words, in the blueprint's pages
+        if flow.label:
+            assert all(word in text for word in flow.label.split()), flow.label
+    assert smallest_text_pt(hotel_pdf) >= 6 - 0.05
+
+
+def test_connectors_name_the_page_of_the_other_end(hotel_pdf: Path) -> None:
+    service = check_file(SAMPLES / "hotel-stay.yaml").service
+    assert service is not None
+    pages = pages_text(hotel_pdf)
+    titles = {step.title for step in service.steps} | {lane.title for lane in service.lanes}   # up, down: the lane
+    references = 0
+    for page in pages:
+        for number, word in re.findall(r"[→←↑↓] p\. (\d+) [·•] (\S+)", page):
+            target = pages[int(number) - 1]        # the connector wraps: its title's first word is enough
+            assert "Service blueprint" in target
+            assert "…" not in word
+            assert any(title.split()[0] == word and title in target for title in titles), (number, word)
+            references += 1
+    assert references >= 10
+
+
+@pytest.mark.parametrize("steps", [4, 8])
+def test_small_service_blueprint_on_one_page(tmp_path: Path, steps: int) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from generate import service_yaml
+
+    source = tmp_path / f"s{steps}.yaml"
+    source.write_text(service_yaml(steps), encoding="utf-8")
+    pdf = make_report(tmp_path, source)
+    pages = pages_text(pdf)
+    blueprint = [page for page in pages[1:] if "Service blueprint" in page[:200]]
+    assert len(blueprint) == 1
+    assert all(f"Customer does thing {n}" in blueprint[0] for n in range(steps))
+    assert len(pages) <= 7
+
+
+# -- the poster
+
+
+def test_poster_one_a1_sheet_with_title_and_date(tmp_path: Path) -> None:
+    out = tmp_path / "wall.pdf"
+    result = run_cli("poster", SAMPLES / "hotel-stay.yaml", "-o", out, "--date", "2026-12-01", timeout=240)
+    assert result.returncode == 0, result.stderr
+    info = tool("pdfinfo", out)
+    assert "Pages:           1" in info and "(A1)" in info and "2383.94 x 1683.78" in info
+    text = " ".join(tool("pdftotext", "-enc", "UTF-8", out, "-").split())
+    assert "Hotel stay" in text and "2026-12-01" in text and "Legend" in text
+    assert smallest_text_pt(out) >= 5
+
+
+def test_poster_refuses_text_under_5pt_naming_the_paper(tmp_path: Path) -> None:
+    result = run_cli("poster", SAMPLES / "hotel-stay.yaml", "-o", tmp_path / "small.pdf", "--paper", "a3")
+    assert result.returncode == 2
+    assert "--paper a1" in result.stderr and "--tile" in result.stderr
+    assert not (tmp_path / "small.pdf").exists()
+
+
+def test_tiled_poster_pages_named_with_a_map(tmp_path: Path) -> None:
+    out = tmp_path / "tiles.pdf"
+    result = run_cli("poster", SAMPLES / "hotel-stay.yaml", "-o", out, "--tile", "a4", timeout=240)
+    assert result.returncode == 0, result.stderr
+    sizes = re.findall(r"Page\s+\d+ size:\s+([\d.]+ x [\d.]+)", tool("pdfinfo", "-f", "1", "-l", "99", out))
+    assert len(sizes) > 4 and set(sizes) <= {A4_LANDSCAPE, "595.28 x 841.89"}
+    pages = pages_text(out)
+    names = [re.search(r"\b([A-Z]\d+) · Hotel stay · (\d+)/(\d+)", page).group(1) for page in pages[1:]]
+    rows = sorted({name[0] for name in names})
+    columns = sorted({int(name[1:]) for name in names})
+    assert names == [f"{row}{column}" for row in rows for column in columns]
+    assert all(name in pages[0] for name in names)         # the assembly map names every tile
+
+
+# -- the HTML report in a real browser
+
+
+def test_html_report_scrolls_and_finding_links_highlight(tmp_path: Path) -> None:
+    playwright = pytest.importorskip("playwright.sync_api")
+    document = check_file(SAMPLES / "hotel-stay.yaml")
+    html = report(document, "html").decode()
+    assert html.count("<svg") >= 2 and "<img class=\"legend\"" not in html
+    assert not re.search(r'(?:src|href)="(?!data:|#)', html)          # nothing outside the page
+    target = re.search(r'<a class="target" href="#(a\.[^"]+)"', html).group(1)
+    page_file = tmp_path / "report.html"
+    page_file.write_text(html, encoding="utf-8")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 800})
+            requests: list[str] = []
+            page.on("request", lambda request: requests.append(request.url))
+            page.goto(page_file.as_uri())
+            page.click(f'a.target[href="#{target}"]')
+            element = f'document.querySelector(\'#blueprint svg [id="{target}"]\')'
+            assert page.evaluate(f"{element}.classList.contains('bp-highlight')")
+            assert page.locator("#blueprint .bp-ring").count() == 1
+            box = page.evaluate(f"(() => {{ const r = {element}.getBoundingClientRect(); "
+                                f"return [r.top, r.bottom, r.left, r.right]; }})()")
+            assert 0 <= box[0] and box[1] <= 800 and 0 <= box[2] and box[3] <= 1200      # in view
+            assert page.evaluate("document.getSelection().toString() === '' && "
+                                 "document.querySelector('#blueprint svg text') !== null")
+            assert all(url.startswith(("file:", "data:")) for url in requests)
+        finally:
+            browser.close()
+
+
+# -- flow labels in the renderer
+
+
+def _crowded() -> str:
+    """Eight labelled flows through one gap between two columns."""
+    lines = ["blueprint: 1", "title: Crowded", "stages:", "  - id: s", "    title: S", "    steps:"]
+    for step in ("a", "b"):
+        lines += [f"      - id: {step}", "        actions:"]
+        lines += [f"          {lane}: Does {step} in {lane}"
+                  for lane in ("customer", "frontstage", "backstage", "support")]
+    lines += ["flows:"]
+    pairs = [("a.customer", "b.support"), ("a.support", "b.customer"), ("a.frontstage", "b.backstage"),
+             ("a.backstage", "b.frontstage"), ("a.customer", "b.backstage"), ("a.support", "b.frontstage"),
+             ("a.frontstage", "b.support"), ("a.backstage", "b.customer")]
+    lines += [f"  - {{from: {a}, to: {b}, label: label number {n}}}" for n, (a, b) in enumerate(pairs, 1)]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("name", [path.name for path in sorted(SAMPLES.glob("*.yaml"))] + ["crowded"])
+def test_flow_labels_clear_of_boxes_lines_labels_and_other_flows(name: str) -> None:
+    from blueprint.render import render
+    from svg_geometry import Picture, segment_crosses
+
+    document = check_yaml(_crowded()) if name == "crowded" else check_file(SAMPLES / name)
+    service = document.service
+    assert service is not None, document.findings
+    pic = Picture(render(service, "blueprint", "svg"))
+    labels = {ident: pic.rect(ident) for ident in pic.ids("flow.") if ident.endswith(".label")}
+    if name == "crowded":
+        assert len(labels) == 8
+    boxes = [pic.rect(ident) for ident in pic.ids("a.")]
+    lines = [pic.rect(ident) for ident in ("line.interaction", "line.visibility", "line.internal")
+             if ident in pic.groups]
+    for ident, rect in labels.items():
+        inner = type(rect)(rect.left + 1, rect.top + 1, rect.right - 1, rect.bottom - 1)
+        assert not any(inner.overlaps(box) for box in boxes), ident
+        assert not any(inner.top < line.cy < inner.bottom and inner.left < line.right for line in lines), ident
+        assert not any(inner.overlaps(other) for key, other in labels.items() if key != ident), ident
+        own = ident.rsplit(".", 1)[0]
+        assert _distance(rect, pic.path(own)) <= 40, ident           # beside its own arrow
+        for flow in pic.ids("flow."):
+            if flow.endswith(".label") or flow == own:
+                continue
+            points = pic.path(flow)
+            assert not any(segment_crosses(a, b, inner) for a, b in zip(points, points[1:])), (ident, flow)
+
+
+def _distance(rect: object, points: list[tuple[float, float]]) -> float:
+    """The least distance from the rectangle to the polyline, sampled along it."""
+    best = float("inf")
+    for (ax, ay), (bx, by) in zip(points, points[1:]):
+        for i in range(21):
+            x, y = ax + (bx - ax) * i / 20, ay + (by - ay) * i / 20
+            dx = max(rect.left - x, 0.0, x - rect.right)      # type: ignore[attr-defined]
+            dy = max(rect.top - y, 0.0, y - rect.bottom)      # type: ignore[attr-defined]
+            best = min(best, (dx * dx + dy * dy) ** 0.5)
+    return best
