@@ -215,17 +215,28 @@ def render(
     view: Annotated[View, typer.Option("--view", help="Which diagram(s).")] = View.all,
     out: Annotated[Optional[Path], typer.Option(
         "-o", "--out", help="Output folder (default: next to each input).")] = None,
+    compare: Annotated[Optional[str], typer.Option(
+        "--compare", help="An older version (a file or REV:path): mark what changed since.")] = None,
 ) -> None:
     """Draw the service blueprint and the journey map: DIR/STEM.blueprint.FMT, DIR/STEM.journey.FMT.
 
     An invalid file prints its findings and is skipped (exit 1); the others are drawn.
     `-f dot` writes DOT that renders to the same picture with plain `dot -Tsvg`.
+    With --compare OLD, steps added and actions changed since OLD are marked and the steps
+    removed are listed in a box.
 
     Example:  blueprint render samples/hotel-stay.yaml -f png -o out/
     """
     from .api import check_file
     from .outputs import VIEWS, plan_outputs, render_outputs
     from .write import write_atomic
+
+    older = None
+    if compare is not None:
+        from .versions import check_version
+
+        older = check_version(compare)
+        _exit_if_invalid(older)
 
     views = VIEWS if view is View.all else (view.value,)
     if out is not None and out.exists() and not out.is_dir():
@@ -238,7 +249,12 @@ def render(
             _print_errors(document)
             failed = True
             continue
-        for target, data in zip(targets, render_outputs(document.service, views, (format.value,))):
+        marks = None
+        if older is not None:
+            from .diff import diff_documents, marks as marks_of
+
+            marks = marks_of(diff_documents(older, document))
+        for target, data in zip(targets, render_outputs(document.service, views, (format.value,), marks)):
             write_atomic(target, data)
             typer.echo(f"wrote {target}")
     raise typer.Exit(1 if failed else 0)
@@ -364,38 +380,61 @@ def export(
         write_atomic(out, text)
 
 
+class Paper(str, Enum):
+    a4 = "a4"
+    a3 = "a3"
+    letter = "letter"
+
+
 @app.command()
 @_errors_to_exit
 def diff(
-    old: Annotated[Path, typer.Argument(help="The old version of a service file.")],
-    new: Annotated[Path, typer.Argument(help="The new version.")],
-    format: Annotated[TextOrJson, typer.Option("--format", help="Output format.")] = TextOrJson.text,
-    out: Annotated[Optional[Path], typer.Option("-o", "--out", help="Write to this file (default: stdout).")] = None,
+    old: Annotated[str, typer.Argument(help="The old version: a file, or REV:path read from git.")],
+    new: Annotated[str, typer.Argument(help="The new version: a file, or REV:path.")],
+    format: Annotated[TextOrJson, typer.Option(
+        "--format", help="Output format (stdout or a text -o FILE).")] = TextOrJson.text,
+    out: Annotated[Optional[Path], typer.Option(
+        "-o", "--out", help="Write to this file (default: stdout); .pdf or .html makes the comparison report.")] = None,
+    paper: Annotated[Paper, typer.Option("--paper", help="Paper size of the comparison report.")] = Paper.a4,
+    portrait: Annotated[bool, typer.Option("--portrait", help="Portrait pages (default: landscape).")] = False,
+    date: Annotated[Optional[str], typer.Option("--date", help="Date for the report, YYYY-MM-DD.")] = None,
 ) -> None:
-    """What changed between two versions of a service: lanes, stages, steps and actions added,
-    removed or changed; metrics deltas; findings added and resolved.
+    """What changed between two versions of a service: the numbers (lead time, value-added ratio,
+    cost, fail-point risk, findings), steps added, removed or changed, findings resolved, added
+    and still open. With -o FILE.pdf or FILE.html: the comparison report a workshop decides from.
 
-    Exit 1 when either version is invalid (only its findings are compared then).
+    A version may be REV:path, read with `git show` (HEAD~1:services/hotel.yaml); a file of that
+    name, when one exists, wins. Exit 1 when either version is invalid (its errors are printed and
+    no report is written), 2 for a bad revision or path.
 
-    Example:  blueprint diff <(git show HEAD~1:services/hotel.yaml) services/hotel.yaml
+    Example:  blueprint diff HEAD~1:services/hotel.yaml services/hotel.yaml -o compare.pdf
     """
     from . import diff as diffs
-    from .api import check_file
-    from .write import write_atomic
+    from .diff_text import as_text
+    from .versions import check_version
+    from .write import check_target, write_atomic
 
-    result = diffs.diff_documents(check_file(old), check_file(new))
-    text = diffs.as_json(result) if format is TextOrJson.json else diffs.as_text(result)
+    suffix = out.suffix.lower().lstrip(".") if out is not None else ""
+    if out is not None:
+        check_target(out)
+    result = diffs.diff_documents(check_version(old), check_version(new))
+    for document in (result.old, result.new):
+        if not document.valid:
+            _print_errors(document)
+    if out is not None and suffix in ("pdf", "html"):
+        if not result.valid:
+            raise typer.Exit(1)
+        from .report.compare import comparison_report
+
+        write_atomic(out, comparison_report(result, suffix, paper.value, portrait, date))
+        typer.echo(f"wrote {out}")
+        return
+    text = diffs.as_json(result) if format is TextOrJson.json else as_text(result)
     if out is None:
         typer.echo(text, nl=False)
     else:
         write_atomic(out, text)
     raise typer.Exit(0 if result.valid else 1)
-
-
-class Paper(str, Enum):
-    a4 = "a4"
-    a3 = "a3"
-    letter = "letter"
 
 
 @app.command()

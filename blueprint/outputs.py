@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .findings import UsageError
 from .model import Service
-from .render import FORMATS, VIEWS, render
+from .render import FORMATS, VIEWS, Marks, render
 from .write import check_target
 
 __all__ = ["FORMATS", "VIEWS", "output_names", "plan_outputs", "render_outputs"]
@@ -36,6 +36,7 @@ def plan_outputs(sources: Iterable[Path], folder: Path | None, views: Sequence[s
     return plan
 
 
-def render_outputs(service: Service, views: Sequence[str], formats: Sequence[str]) -> list[bytes]:
-    """The bytes of each view in each format, in `output_names` order."""
-    return [render(service, view, fmt) for view in views for fmt in formats]
+def render_outputs(service: Service, views: Sequence[str], formats: Sequence[str],
+                   marks: Marks | None = None) -> list[bytes]:
+    """The bytes of each view in each format, in `output_names` order (with a comparison's `marks`)."""
+    return [render(service, view, fmt, marks=marks) for view in views for fmt in formats]

@@ -1,4 +1,4 @@
-"""`blueprint diff OLD NEW`: structure, metrics deltas, findings added and resolved."""
+"""`blueprint diff OLD NEW`: structure, metrics deltas, findings added, resolved and open (format-example.yaml)."""
 from __future__ import annotations
 
 import json
@@ -32,11 +32,12 @@ def diff_json(old: Path, new: Path) -> dict[str, Any]:
 def test_same_file_has_no_differences() -> None:
     result = run_cli("diff", EXAMPLE, EXAMPLE)
     assert result.returncode == 0
-    assert result.stdout.splitlines()[2:] == ["no differences"]
+    assert result.stdout.splitlines()[2:] == ["no changes"]
     data = diff_json(EXAMPLE, EXAMPLE)
     assert all(data[kind] == {"added": [], "removed": [], "changed": []}
                for kind in ("lanes", "stages", "steps", "actions"))
-    assert data["findings"] == {"added": [], "resolved": []}
+    assert data["findings"]["added"] == data["findings"]["resolved"] == []
+    assert len(data["findings"]["open"]) == 6
     assert all(value["delta"] == 0 for value in data["metrics"].values())
 
 
@@ -48,10 +49,13 @@ def test_changed_duration_moves_the_metrics_and_names_the_field(tmp_path: Path) 
     assert data["metrics"]["lead_time_s"] == {"old": 1080, "new": 1440, "delta": 360}
     assert data["metrics"]["stage.check-in.time_s"] == {"old": 1080, "new": 1440, "delta": 360}
     assert data["metrics"]["value_added_s"]["delta"] == 0
-    assert data["metrics"]["value_added_ratio"] == {"old": 0.167, "new": 0.125, "delta": -0.042}
-    text = run_cli("diff", EXAMPLE, new).stdout
-    assert "  ~ queue.desk  duration_s: 4m → 10m" in text
-    assert "  lead_time_s  18m → 24m (+6m)" in text
+    assert data["metrics"]["value_added_ratio"] == {"old": 3 / 18, "new": 3 / 24, "delta": 3 / 24 - 3 / 18}
+    text = run_cli("diff", EXAMPLE, new).stdout.splitlines()
+    assert "  Duration of Waits in line · Front desk 4m → 10m" in text
+    assert "Lead time 18m → 24m (+6m, +33.3 %)" in text
+    assert "Value-added ratio 16.7 % → 12.5 % (−4.2 pp)" in text
+    fields = ("_s ", "duration_s", "lead_time_s", "value_added", "wait_s", "fail_risk")
+    assert not any(name in line for line in text[1:] for name in fields)
 
 
 def test_added_removed_and_changed_steps_stages_and_actions(tmp_path: Path) -> None:
@@ -75,18 +79,23 @@ def test_added_removed_and_changed_steps_stages_and_actions(tmp_path: Path) -> N
     resolved = sorted((f["code"], f["step"], f["lane"]) for f in data["findings"]["resolved"])
     assert added == [("L601", "keys", "app")]
     assert resolved == [("F201", "verify", "pms"), ("F202", "verify", "pms"), ("P101", "park", None)]
-    text = run_cli("diff", EXAMPLE, new).stdout
-    for line in ('  + keys  "Takes the key card"', '  - verify.pms  "Looks up booking"',
-                 '  ~ arrive  title: "Arrive" → "Get there"'):
-        assert line in text.splitlines()
-    assert any(line.startswith("  + ") and "L601" in line for line in text.splitlines())
+    text = run_cli("diff", EXAMPLE, new).stdout.splitlines()
+    for line in ("+ Takes the key card (Check in)", "  Guest: “Takes the key card”",
+                 "  Hotel app: “Sends a digital key”", "~ Hands over ID and card (Check in)",
+                 "  Action at Hands over ID and card · Booking system removed “Looks up booking”",
+                 "  Title of stage Get there “Arrive” → “Get there”",
+                 "  Pain points at Parks at the entrance “No free spaces after 22:00” → none"):
+        assert line in text
+    added = text[text.index("Findings added (1)") + 1]
+    assert added.startswith("  ") and "L601" in added
 
 
 def test_findings_match_across_moved_lines(tmp_path: Path) -> None:
     new = edit(tmp_path, ("summary: A business traveller arrives late and checks in.\n",
                           "summary: >-\n  A business traveller arrives late\n  and checks in.\n"))
     data = diff_json(EXAMPLE, new)
-    assert data["findings"] == {"added": [], "resolved": []}
+    assert data["findings"]["added"] == data["findings"]["resolved"] == []
+    assert [f["line"] - f["old"]["line"] for f in data["findings"]["open"]] == [2] * 6
 
 
 def test_invalid_version_compares_findings_only_and_exits_1(tmp_path: Path) -> None:
@@ -98,6 +107,7 @@ def test_invalid_version_compares_findings_only_and_exits_1(tmp_path: Path) -> N
     assert data["steps"] is None and data["metrics"] is None
     assert [f["code"] for f in data["findings"]["added"]] == ["E003"]
     assert len(data["findings"]["resolved"]) == 6
+    assert "E003" in result.stderr and str(new) in result.stderr
 
 
 def test_output_file_and_samples(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from blueprint.api import Document, check_bytes
 from blueprint.findings import CODES
 from blueprint.diff import as_json as diff_json
-from blueprint.diff import as_text as diff_text
+from blueprint.diff_text import as_text as diff_text
 from blueprint.diff import diff_documents
 from blueprint.export_mermaid import journey_mermaid
 from blueprint.formats import render_findings

@@ -9,6 +9,7 @@ from ..model import Service
 from .blueprint_view import blueprint_dot
 from .journey_view import journey_dot
 from .legend import legend_items
+from .marks import Marks
 from .schedule import timings
 from .subset import split_stages, sub_service
 
@@ -21,13 +22,14 @@ PNG_MAX_PX = 32767          # cairo's bitmap limit
 PNG_DPI = 96.0
 PNG_MIN_DPI = 24.0
 
-__all__ = ["FORMATS", "VIEWS", "dot_source", "legend_items", "render", "split_stages", "sub_service"]
+__all__ = ["FORMATS", "VIEWS", "Marks", "dot_source", "legend_items", "render", "split_stages", "sub_service"]
 
 
 def dot_source(service: Service, view: str, stages: tuple[str, ...] | None = None,
-               whole: Service | None = None) -> str:
-    """The DOT text of `view` for `service` (or only its `stages`); plain `dot -Tsvg` draws it. A `service`
-    that is a part cut from a larger one names it as `whole`: its schedule is the whole service's."""
+               whole: Service | None = None, marks: Marks | None = None) -> str:
+    """The DOT text of `view` for `service` (or only its `stages`), with a comparison's `marks`; plain `dot -Tsvg`
+    draws it. A `service` that is a part cut from a larger one names it as `whole`: its schedule is the whole
+    service's."""
     if view not in VIEWS:
         raise UsageError(f"unknown view {view!r}; choose one of {', '.join(VIEWS)}")
     whole = whole or service
@@ -42,7 +44,9 @@ def dot_source(service: Service, view: str, stages: tuple[str, ...] | None = Non
     if steps > MAX_STEPS or steps * len(service.lanes) > MAX_CELLS:
         raise UsageError(f"{steps} steps in {len(service.lanes)} lanes is too large for one page; "
                          "split by stage (draw the stages in parts)")
-    return blueprint_dot(service, timings(whole)) if view == "blueprint" else journey_dot(service)
+    if view == "blueprint":
+        return blueprint_dot(service, timings(whole), marks=marks)
+    return journey_dot(service, marks=marks)
 
 
 def _png_args(source: str) -> tuple[str, ...]:
@@ -57,12 +61,12 @@ def _png_args(source: str) -> tuple[str, ...]:
 
 
 def render(service: Service, view: str, fmt: str, stages: tuple[str, ...] | None = None,
-           whole: Service | None = None) -> bytes:
+           whole: Service | None = None, marks: Marks | None = None) -> bytes:
     """The `view` of `service` (or only its `stages`, lane titles on every part) as `fmt` bytes; `whole` as
-    for `dot_source`."""
+    for `dot_source`; `marks` shows what changed since an older version."""
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    source = dot_source(service, view, stages, whole)
+    source = dot_source(service, view, stages, whole, marks)
     if fmt == "dot":
         return source.encode("utf-8")
     data = run_dot(source, fmt, _png_args(source) if fmt == "png" else ())

@@ -13,6 +13,8 @@ from .grid import CRITICAL_H, GAP, MARGIN, SCREEN, WHEN_GAP, Grid, Spacing, layo
 from .route import Route, routes
 from .window import Connector
 from .legend import draw_legend, legend_items, legend_size, marker
+from . import marks as mark
+from .marks import Marks
 from .schedule import AXIS_H, TRACK_H, Strip, Timing
 from .theme import (CONDITIONAL_FILL, CONDITIONAL_LINE, CRITICAL, FAIL, FLOW_COLOR, FLOW_STYLE, FONT_SIZE,
                     HEADING_SIZE, INK, LANE_FILL, LANE_HEAD, LANE_INK, LINE_COLOR, LINE_STYLE, MUTED, PAIN,
@@ -26,30 +28,51 @@ GRAPH = {"layout": "nop2", "outputorder": "edgesfirst", "bgcolor": "#FFFFFF"}
 
 
 def blueprint_dot(service: Service, times: dict[str, Timing] | None = None, connectors: Sequence[Connector] = (),
-                  legend: bool = True, spacing: Spacing = SCREEN) -> str:
+                  legend: bool = True, spacing: Spacing = SCREEN, marks: Marks | None = None) -> str:
     """The blueprint of `service` as DOT text that plain `dot` renders unchanged; with the schedule `times`
     (when the service has any `after`), the critical steps marked and the schedule strip drawn. Laid out with
     `spacing`; `connectors` are off-page connectors (a window's flows that leave it), drawn at its edges; the
-    legend below unless not `legend`."""
+    legend below unless not `legend`; `marks` from a comparison (the removed steps' box with the legend)."""
     sides = {connector.side for connector in connectors}
     extra = CONNECTOR_W - spacing.edge
     above, below = connector_rows([(connector.step, connector.side) for connector in connectors])
     grid = layout(service, times, spacing,
                   (extra if "left" in sides else 0.0, extra if "right" in sides else 0.0, above, below))
-    keys = legend_items(service, "blueprint") if legend else ()
+    keys = legend_items(service, "blueprint", marks) if legend else ()
     legend_w, legend_h = legend_size(keys, service.lang, max(grid.width, 560.0) - 2 * MARGIN)
+    removed = mark.removed_lines(marks, service.lang) if legend else []
     width = max(grid.width, legend_w + 2 * MARGIN)
-    height = grid.bottom + (legend_h + 16 if keys else 0) + MARGIN
+    legend_bottom = grid.bottom + (legend_h + 16 if keys else 0)
+    height = legend_bottom + mark.removed_height(removed) + MARGIN
     canvas = Canvas(width, height, GRAPH)
     canvas.anchor(0, 0)
     canvas.anchor(width, height)
     _lanes(canvas, service, grid)
+    if marks:
+        _marks(canvas, service, grid, marks)
     _headings(canvas, service, grid, times)
     names = _actions(canvas, service, grid)
     _flows(canvas, service, grid, names)
     _connectors(canvas, grid, names, connectors)
     draw_legend(canvas, keys, service.lang, MARGIN + 6, grid.bottom + 16, width - 2 * MARGIN)
+    mark.removed_box(canvas, removed, MARGIN, legend_bottom + 12)
     return canvas.source("blueprint")
+
+
+def _marks(canvas: Canvas, service: Service, grid: Grid, marks: Marks) -> None:
+    """A comparison's marks, under the headings and boxes they frame."""
+    top, bottom = grid.step_row
+    last = grid.bands[service.lanes[-1].id][1]
+    for step in service.steps:
+        x = grid.columns[step.id]
+        if step.id in marks.added:
+            mark.column(canvas, step.id, x, top - 3, last - 3, grid.spacing.col_w - 2 * GAP + 6)
+        elif step.id in marks.changed_steps:
+            mark.halo(canvas, f"changed.{step.id}", x, (top + bottom) / 2, grid.spacing.col_w - 2 * GAP, bottom - top)
+        for action in step.actions:
+            if (step.id, action.lane) in marks.changed:
+                box = grid.boxes[step.id, action.lane]
+                mark.halo(canvas, f"changed.{step.id}.{action.lane}", box.x, box.y, box.w, box.h)
 
 
 def _lanes(canvas: Canvas, service: Service, grid: Grid) -> None:

@@ -13,6 +13,8 @@ from .customers import curve_lanes, customer_lanes, narrow
 from .dot import Canvas, Html, line_height, smooth, stack, text_lines
 from .grid import condition
 from .legend import draw_legend, legend_items, legend_size
+from . import marks as mark
+from .marks import Marks
 from .theme import (CONDITIONAL_FILL, CONDITIONAL_LINE, CURVE_COLORS, CURVE_STYLES, EMOTION_COLOR, FONT_SIZE,
                     HEADING_SIZE, INK, LINE_HEIGHT, MOMENT, MUTED, NOTE_SIZE, OPPORTUNITY, PAIN, SMALL_LINE_HEIGHT,
                     SMALL_SIZE, STAGE_FILL, STEP_FILL, WAIT, WAIT_OVER)
@@ -229,8 +231,9 @@ def _height(row: Row) -> float:
     return max(40.0, max(_count(v) for v in row.cells.values()) * LINE_HEIGHT + 24)
 
 
-def journey_dot(service: Service, col_w: float = COL_W) -> str:
-    """The journey map of `service` as DOT text that plain `dot` renders unchanged; `col_w` narrower for paper."""
+def journey_dot(service: Service, col_w: float = COL_W, marks: Marks | None = None) -> str:
+    """The journey map of `service` as DOT text that plain `dot` renders unchanged; `col_w` narrower for paper;
+    `marks` from a comparison."""
     steps = service.steps
     lang = service.lang
     columns = layout_columns(service, col_w)
@@ -249,10 +252,12 @@ def journey_dot(service: Service, col_w: float = COL_W) -> str:
     heights = [_height(row) for row in rows]
     body_top = MARGIN + stage_h + step_h
     body_bottom = body_top + sum(heights)
-    keys = legend_items(service, "journey")
+    keys = legend_items(service, "journey", marks)
     legend_w, legend_h = legend_size(keys, lang, max(width, 560.0) - 2 * MARGIN)
+    removed = mark.removed_lines(marks, lang)
     width = max(width, legend_w + 2 * MARGIN)
-    height = body_bottom + (legend_h + 16 if keys else 0) + MARGIN
+    legend_bottom = body_bottom + (legend_h + 16 if keys else 0)
+    height = legend_bottom + mark.removed_height(removed) + MARGIN
     canvas = Canvas(width, height, GRAPH)
     canvas.anchor(0, 0)
     canvas.anchor(width, height)
@@ -267,6 +272,8 @@ def journey_dot(service: Service, col_w: float = COL_W) -> str:
                     label=Html(text_lines(stage_lines[stage.id], HEADING_SIZE, "#FFFFFF", bold=True)))
     y += stage_h
     _heading_row(canvas, "step", label(lang, "journey.step"), 1, y, y + step_h, "#ECEFF1")
+    if marks:
+        _halos(canvas, service, marks, columns, y, step_h, rows, heights)
     for step in steps:
         column = columns[step.id]
         html = text_lines(step_lines[step.id], FONT_SIZE, INK, bold=True)
@@ -291,8 +298,35 @@ def journey_dot(service: Service, col_w: float = COL_W) -> str:
         first = columns[stage.steps[0].id]
         x = first.x - first.w / 2
         canvas.rule((x, body_top - step_h), (x, body_bottom), style="dashed", color="#B0BEC5", penwidth=0.8)
+    for step in steps:
+        if marks and step.id in marks.added:    # after the row bands, so that it is drawn over them
+            column = columns[step.id]
+            mark.column(canvas, step.id, column.x, body_top - step_h + 1, body_bottom - 1, column.w - 4)
     draw_legend(canvas, keys, lang, MARGIN + 6, body_bottom + 16, width - 2 * MARGIN)
+    mark.removed_box(canvas, removed, MARGIN, legend_bottom + 12)
     return canvas.source("journey")
+
+
+def _halos(canvas: Canvas, service: Service, marks: Marks, columns: dict[str, Column], top: float, step_h: float,
+           rows: list[Row], heights: list[float]) -> None:
+    """A comparison's marks under the cells they frame: changed steps and changed customer actions."""
+    customers = customer_lanes(service)
+    names = {lane.id: "action" if len(customers) == 1 else f"action.{lane.id}" for lane in customers}
+    placed: dict[str, tuple[Row, float, float]] = {}     # row name -> the row, its top, its height
+    y = top + step_h
+    for row, h in zip(rows, heights):
+        placed[row.name] = (row, y, h)
+        y += h
+    for step in service.steps:
+        column = columns[step.id]
+        if step.id in marks.changed_steps:
+            mark.halo(canvas, f"changed.{step.id}", column.x, top + step_h / 2, column.cell, step_h - 8)
+        for lane, name in names.items():
+            if (step.id, lane) not in marks.changed or name not in placed:
+                continue
+            row, row_top, h = placed[name]
+            if step.id in row.cells:
+                mark.halo(canvas, f"changed.{step.id}.{lane}", column.x, row_top + h / 2, column.cell, h - 10)
 
 
 def _heading_row(canvas: Canvas, name: str, heading: str, index: int, top: float, bottom: float, fill: str) -> None:

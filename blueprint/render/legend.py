@@ -6,8 +6,10 @@ from ..model import Service
 from . import text
 from .customers import curve_lanes, narrow
 from .dot import Canvas, Html, text_lines
-from .theme import (CONDITIONAL_FILL, CONDITIONAL_LINE, CRITICAL, CURVE_COLORS, CURVE_STYLES, EMOTION_COLOR, FAIL,
-                    FLOW_COLOR, FLOW_STYLE, INK, MOMENT, MUTED, PAIN, SMALL_SIZE, STEP_FILL, WAIT, WAIT_OVER)
+from .marks import Marks, legend_keys
+from .theme import (ADDED, CHANGED, CONDITIONAL_FILL, CONDITIONAL_LINE, CRITICAL, CURVE_COLORS, CURVE_STYLES,
+                    EMOTION_COLOR, FAIL, FLOW_COLOR, FLOW_STYLE, INK, MOMENT, MUTED, PAIN, SMALL_SIZE, STEP_FILL,
+                    WAIT, WAIT_OVER)
 
 SYMBOL_W = 34.0
 ROW_H = 24.0
@@ -26,8 +28,13 @@ class Entry(str):
         return entry
 
 
-def legend_items(service: Service, view: str) -> tuple[str, ...]:
-    """The legend entries `view` needs for `service`, in drawing order: i18n keys, and `Entry`s."""
+def legend_items(service: Service, view: str, marks: Marks | None = None) -> tuple[str, ...]:
+    """The legend entries `view` needs for `service` (and a comparison's `marks`), in drawing order: i18n keys,
+    and `Entry`s."""
+    return _items(service, view) + tuple(legend_keys(marks))
+
+
+def _items(service: Service, view: str) -> tuple[str, ...]:
     steps = service.steps
     if view == "journey":
         curves = curve_lanes(service)
@@ -138,6 +145,14 @@ def _symbol(canvas: Canvas, key: str, x: float, y: float) -> None:
         for i, score in enumerate((-2, 0, 2)):
             canvas.node(x - 11 + 11 * i, y, 9, 9, shape="circle", style="filled",
                         fillcolor=EMOTION_COLOR[score], color=EMOTION_COLOR[score], label="")
+    elif key == "legend.added":
+        canvas.node(x, y, SYMBOL_W - 6, 16, id=ident, shape="box", style="rounded", color=ADDED, penwidth=2.5,
+                    label="")
+    elif key == "legend.changed":
+        canvas.node(x, y, SYMBOL_W - 6, 16, id=ident, shape="box", style="rounded,filled", fillcolor=CHANGED,
+                    color=CHANGED, label="")
+        canvas.node(x, y, SYMBOL_W - 14, 8, shape="box", style="rounded,filled", fillcolor="#FFFFFF",
+                    color="#FFFFFF", label="")
     elif key.startswith("legend.curve."):
         index = int(key.rsplit(".", 1)[1])
         canvas.rule((x - SYMBOL_W / 2, y), (x + SYMBOL_W / 2, y), id=ident,

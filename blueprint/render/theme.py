@@ -46,6 +46,8 @@ WAIT = "#F9A825"
 WAIT_OVER = "#D32F2F"
 PAIN = "#AD1457"
 OPPORTUNITY = "#2E7D32"
+ADDED = "#2E9E44"           # comparison marks (render --compare)
+CHANGED = "#00ACC1"
 
 FLOW_STYLE = {"request": "solid", "data": "dotted", "return": "dashed"}
 FLOW_COLOR = {"request": "#455A64", "data": "#1E88E5", "return": "#E65100"}

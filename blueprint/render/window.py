@@ -10,6 +10,7 @@ from ..graphviz import run_dot
 from ..i18n import label
 from ..model import Endpoint, Flow, Service
 from .grid import PRINT, Spacing
+from .marks import Marks
 
 SIDES = ("left", "right", "up", "down")
 
@@ -85,14 +86,15 @@ def exits(service: Service, window: Window) -> list[Exit]:
 
 
 def render_window(service: Service, window: Window, words: Callable[[Exit], str], fmt: str = "svg",
-                  spacing: Spacing = PRINT) -> bytes:
+                  spacing: Spacing = PRINT, marks: Marks | None = None) -> bytes:
     """The blueprint of `window` as `fmt` bytes, laid out with `spacing` (paper's, by default), its schedule the
-    whole service's; each exit drawn as a connector saying `words(exit)`."""
+    whole service's; each exit drawn as a connector saying `words(exit)`; a comparison's `marks` on it."""
     from . import tidy_svg
     from .blueprint_view import blueprint_dot
     from .schedule import timings
 
     connectors: Sequence[Connector] = [Connector(e.inside.step, e.inside.lane, e.side, e.outgoing, words(e))
                                        for e in exits(service, window)]
-    data = run_dot(blueprint_dot(window_service(service, window), timings(service), connectors, False, spacing), fmt)
+    data = run_dot(blueprint_dot(window_service(service, window), timings(service), connectors, False, spacing,
+                                 marks), fmt)
     return tidy_svg(data) if fmt == "svg" else data

@@ -46,13 +46,18 @@ def report_date(given: str | None) -> str | None:
         raise UsageError(f"SOURCE_DATE_EPOCH must be a number of seconds, not {epoch!r}") from None
 
 
-def report(source: Document | Service, fmt: str = "pdf", paper_name: str = "a4", portrait: bool = False,
-           date: str | None = None) -> bytes:
-    """The report of a valid service (a checked Document, or a Service whose flags are computed here)."""
+def check_options(fmt: str, paper_name: str) -> None:
+    """A usage error for a report format or paper we do not make."""
     if fmt not in FORMATS:
         raise UsageError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if paper_name not in PAPERS:
         raise UsageError(f"unknown paper {paper_name!r}; choose one of {', '.join(PAPERS)}")
+
+
+def report(source: Document | Service, fmt: str = "pdf", paper_name: str = "a4", portrait: bool = False,
+           date: str | None = None) -> bytes:
+    """The report of a valid service (a checked Document, or a Service whose flags are computed here)."""
+    check_options(fmt, paper_name)
     if isinstance(source, Document):
         if source.service is None:
             raise UsageError("cannot report on an invalid file", file=source.file)

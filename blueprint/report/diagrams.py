@@ -14,7 +14,7 @@ from markupsafe import Markup
 from ..graphviz import run_dot
 from ..i18n import label
 from ..model import Service
-from ..render import grid as bp_grid, journey_view, legend_items, render, tidy_svg
+from ..render import Marks, grid as bp_grid, journey_view, legend_items, render, tidy_svg
 from ..render.blueprint_view import CONNECTOR_ROW, CONNECTOR_W, GRAPH
 from ..render.dot import PAD_INCHES, Canvas
 from ..render.legend import draw_legend, legend_size
@@ -133,9 +133,9 @@ def lane_groups(count: int, height: Callable[[int, int], float], at_line: list[b
     return [range(i, i + 1) for i in range(count)]
 
 
-def _legend(service: Service, view: str, page: Paper, scale: float) -> Image | None:
+def _legend(service: Service, view: str, page: Paper, scale: float, marks: Marks | None) -> Image | None:
     """The renderer's legend for the whole `view`, laid out as wide as the page allows."""
-    keys = legend_items(service, view)
+    keys = legend_items(service, view, marks)
     if not keys:
         return None
     width, height = legend_size(keys, service.lang, page.content_width / scale - 8)
@@ -213,7 +213,7 @@ def _lane_windows(service: Service, shown: tuple[str, ...], spacing: bp_grid.Spa
             for group in lane_groups(len(lanes), height, at_line, limit, bands)]
 
 
-def _blueprint_tiles(service: Service, page: Paper, first_page: int) -> list[Tile]:
+def _blueprint_tiles(service: Service, page: Paper, first_page: int, marks: Marks | None) -> list[Tile]:
     windows, spacing = _windows(service, page)
     lanes = {lane.id: lane for lane in service.lanes}
     all_lanes = len(service.lanes)
@@ -229,7 +229,7 @@ def _blueprint_tiles(service: Service, page: Paper, first_page: int) -> list[Til
         return f"{named}{ARROWS[exit.side, exit.outgoing]} {where} · {step}{lanes[exit.other.lane].title}"
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        drawn = list(pool.map(lambda window: render_window(service, window, words, "svg", spacing), windows))
+        drawn = list(pool.map(lambda window: render_window(service, window, words, "svg", spacing, marks), windows))
     tiles = []
     for number, (window, svg) in enumerate(zip(windows, drawn), start=1):
         geo = geometry(svg)
@@ -321,8 +321,10 @@ def _journey_tiles(service: Service, page: Paper) -> list[Tile]:
     return [Tile(images, titles, (), number, len(figures)) for number, (images, titles) in enumerate(figures, 1)]
 
 
-def section(service: Service, view: str, page: Paper, first_page: int = 2) -> Section:
-    """`view` of `service` laid out on `page`, its first figure on page `first_page`: legend and figures in order."""
-    legend = _legend(service, view, page, MIN_SCALE)
-    tiles = (_blueprint_tiles(service, page, first_page) if view == "blueprint" else _journey_tiles(service, page))
+def section(service: Service, view: str, page: Paper, first_page: int = 2, marks: Marks | None = None) -> Section:
+    """`view` of `service` laid out on `page`, its first figure on page `first_page`: legend and figures in order.
+    A comparison's `marks` are drawn on the blueprint."""
+    legend = _legend(service, view, page, MIN_SCALE, marks if view == "blueprint" else None)
+    tiles = (_blueprint_tiles(service, page, first_page, marks) if view == "blueprint"
+             else _journey_tiles(service, page))
     return Section(legend, tuple(tiles))
