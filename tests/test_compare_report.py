@@ -160,8 +160,7 @@ def test_user_text_never_becomes_markup(tmp_path: Path) -> None:
 def test_format_1_1_headline_and_one_curve_pair_per_customer_lane(tmp_path: Path) -> None:
     from blueprint.api import check_file
 
-    if not check_file(PAIRS / "clinic.yaml").valid:
-        pytest.skip("waits for format 1.1 from branch i10")
+    assert check_file(PAIRS / "clinic.yaml").valid and check_file(PAIRS / "clinic-future.yaml").valid
     out = tmp_path / "cmp.html"
     write(PAIRS / "clinic.yaml", PAIRS / "clinic-future.yaml", out)
     html = out.read_text(encoding="utf-8")
