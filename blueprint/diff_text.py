@@ -51,15 +51,7 @@ def _currency(diff: Diff) -> str | None:
 
 
 def _amount(name: str, value: float | None, currency: str | None) -> str:
-    if value is None:
-        return "–"
-    if name.endswith("_s"):
-        return humanize.duration(value)
-    if name.endswith("ratio"):
-        return humanize.percent(value) or "–"
-    if name.startswith("cost."):
-        return humanize.money(value, currency)
-    return f"{value:g}"
+    return "–" if value is None else humanize.metric(name, value, currency)
 
 
 def _change(name: str, old: float | None, new: float | None, currency: str | None) -> str:

@@ -31,7 +31,11 @@ def signed_duration(seconds: float) -> str:
 
 def percent(ratio: float | None) -> str | None:
     """A ratio as a percentage with one decimal: 0.162 → `16.2 %`; None stays None."""
-    return None if ratio is None else f"{ratio * 100:.1f} %"
+    return None if ratio is None else _percent(ratio)
+
+
+def _percent(ratio: float) -> str:
+    return f"{ratio * 100:.1f} %"
 
 
 def signed_percent(ratio: float) -> str:
@@ -70,3 +74,19 @@ def score(value: int | float | None) -> str:
 def rating(value: float) -> str:
     """An average rating as given, at most two decimals, no sign: `2.8`, `4`, `4.25` (a csat)."""
     return f"{round(value, 2):g}"
+
+
+_MONEY_PARTS = frozenset({"cost", "total", "labour", "direct", "indirect", "waste", "expected"})
+
+
+def metric(name: str, value: float, currency: str | None = None) -> str:
+    """A number of `metrics --format json` by its name (`cost.total`, `stage.visit.time_s`, `chance`):
+    times as durations, ratios and chances as percentages, cost amounts as money, anything else as written."""
+    last = name.rsplit(".", 1)[-1]
+    if last.endswith("_s"):
+        return duration(value)
+    if last.endswith("ratio") or last == "chance":
+        return _percent(value)
+    if last in _MONEY_PARTS:
+        return money(value, currency)
+    return f"{value:g}"

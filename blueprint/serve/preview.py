@@ -64,13 +64,7 @@ def _shown(key: str, value: Any, currency: str | None) -> str | None:
     if isinstance(value, Enum):
         return str(value.value)
     if isinstance(value, (int, float)):
-        if key.endswith("_s"):
-            return humanize.duration(value)
-        if key.endswith("ratio") or key == "chance":
-            return humanize.percent(value)
-        if "cost" in key or key in ("total", "labour", "direct", "indirect", "waste", "expected"):
-            return humanize.money(value, currency)
-        return f"{value:g}"
+        return humanize.metric(key, value, currency)
     if isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value):
         return " → ".join(value)
     return str(value) if isinstance(value, str) else None
