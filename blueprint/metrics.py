@@ -76,6 +76,11 @@ class ServiceCost:
     cost: Cost
     expected: float               # each step's cost weighted by its chance
 
+    @property
+    def given(self) -> bool:
+        """Whether the file speaks of cost at all: a currency, or anything that costs."""
+        return self.currency is not None or self.cost.total > 0
+
 
 @dataclass(frozen=True)
 class TouchpointMetrics:

@@ -67,7 +67,7 @@ def metrics_table(service: Service, metrics: Metrics) -> str:
     """The schedule by stage and step, the lead time, the critical path, cost, touchpoints, fail points by risk."""
     cost = metrics.cost
     currency = cost.currency
-    costed = bool(currency) or cost.cost.total > 0
+    costed = cost.given
     ratio = humanize.percent(metrics.value_added_ratio)
     out = [f"{service.title}\n", _schedule(service, metrics, costed, currency),
            f"\nlead time {humanize.duration(metrics.lead_time_s)} · value-added "

@@ -226,7 +226,7 @@ def _cost_row(title: str, cost: Cost, currency: str | None) -> CostRow:
 
 def _costs(service: Service, metrics: Metrics) -> Costs | None:
     """Cost by stage and for the service, when the file gives a currency or anything costs."""
-    if metrics.cost.currency is None and not metrics.cost.cost.total:
+    if not metrics.cost.given:
         return None
     titles = {stage.id: stage.title for stage in service.stages}
     currency = metrics.cost.currency
