@@ -161,13 +161,13 @@ def test_same_file_on_both_sides_has_no_changes(tmp_path: Path) -> None:
     assert marked(tmp_path, "cafe.yaml") == {}
 
 
-def needs_format_1_1(name: str) -> None:
+def assert_valid_pair(name: str) -> None:
     """The 1.1 pairs must be valid: an invalid one would only hide what the test checks."""
     assert check_file(PAIRS / name).valid, name
 
 
 def test_two_steps_made_parallel_with_after(tmp_path: Path) -> None:
-    needs_format_1_1("cafe-parallel.yaml")
+    assert_valid_pair("cafe-parallel.yaml")
     data, text = compare("cafe-parallel.yaml")
     assert data["steps"]["changed"] == [{"id": "drinks", "changes": {"after": {"old": None, "new": ["order"]}}},
                                         {"id": "meal", "changes": {"after": {"old": None, "new": ["order"]}}}]
@@ -187,7 +187,7 @@ def test_two_steps_made_parallel_with_after(tmp_path: Path) -> None:
 
 
 def test_costs_chance_and_emotions_per_customer_lane() -> None:
-    needs_format_1_1("clinic.yaml")
+    assert_valid_pair("clinic.yaml")
     new = PAIRS / "clinic-future.yaml"
     data = json.loads(run_cli("diff", PAIRS / "clinic.yaml", new, "--format", "json").stdout)
     assert_moved(data, {
