@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import date as Date, datetime, timezone
 from pathlib import Path
 
@@ -11,12 +12,13 @@ from ..findings import UsageError
 from ..metrics import measure
 from ..model import Service
 from ..rules import flags
-from .context import build_context
-from .diagrams import Section, inline_section, section
-from .paper import PAPERS, page_for
+from .context import Context, build_context
+from .diagrams import Section, inline_section, legend, section
+from .paper import FIGURE_CHROME, MARGIN_BOTTOM, PAPERS, Paper, page_for
 from .template import DIAGRAMS, render_html
 
 FORMATS = ("pdf", "html")
+UNDER_COVER = 6.0           # the gap between the cover and the figure under it (report.css: .under-cover)
 
 __all__ = ["FORMATS", "PAPERS", "format_for", "report", "report_date", "report_pdf"]
 
@@ -66,20 +68,44 @@ def report(source: Document | Service, fmt: str = "pdf", paper_name: str = "a4",
         service, findings = source, tuple(sorted(flags(source, "", False), key=lambda f: f.sort_key))
     page = page_for(paper_name, portrait)
     context = build_context(service, measure(service), findings, report_date(date))
-    from .pdf import html_to_pdf, preload
+    if fmt == "html":
+        sections = {view: inline_section(service, view) for view, _ in DIAGRAMS}
+        return render_html(context, sections, page, False).encode("utf-8")
+    return _pdf(service, context, page)
 
-    # Graphviz runs in subprocesses while WeasyPrint is imported; the blueprint's connectors name pages, so it
-    # is laid out after the diagrams before it (the cover is page 1, every figure one page).
+
+def _pdf(service: Service, context: Context, page: Paper) -> bytes:
+    """The PDF report. The cover is measured first (in a thread, once WeasyPrint is imported, while Graphviz
+    draws the journey), so the journey's first figure can take the room under it; the blueprint's connectors name
+    the pages its figures landed on, read back from the laid-out document (drawn again when the guess was wrong)."""
+    from .pdf import lay_out, preload
+
+    legends = {view: legend(service, view, page) for view, _ in DIAGRAMS}
+    cover = render_html(context, {view: Section(key, ()) for view, key in legends.items()}, page, cover_only=True)
+
+    def room_under_cover() -> float:
+        preload()
+        landed = lay_out(cover).where("cover-end")
+        return 0.0 if landed is None or landed[0] > 1 else \
+            page.height - MARGIN_BOTTOM - landed[1] - FIGURE_CHROME - UNDER_COVER
+
     with ThreadPoolExecutor(max_workers=1) as pool:
-        loading = pool.submit(preload) if fmt == "pdf" else None
-        sections: dict[str, Section] = {}
-        for view, _ in DIAGRAMS:
-            sections[view] = (inline_section(service, view) if fmt == "html" else
-                              section(service, view, page, 2 + sum(len(s.tiles) for s in sections.values())))
-        html = render_html(context, sections, page, fmt == "pdf")
-        if loading is not None:
-            loading.result()
-    return html.encode("utf-8") if fmt == "html" else html_to_pdf(html)
+        room = pool.submit(room_under_cover)
+        journey = replace(section(service, "journey", page, first_room=room.result, with_legend=False),
+                          legend=legends["journey"])
+    first = len(journey.tiles) + (1 if journey.shares_cover else 2)
+    pages: list[int] | None = None
+    for _ in range(3):
+        blueprint = section(service, "blueprint", page, first, pages=pages, with_legend=False)
+        sections = {"journey": journey, "blueprint": replace(blueprint, legend=legends["blueprint"])}
+        laid = lay_out(render_html(context, sections, page))
+        expected = pages or [first + index for index in range(len(blueprint.tiles))]
+        landed = [laid.where(f"blueprint-{tile.part}") for tile in blueprint.tiles]
+        found = [where[0] if where else number for where, number in zip(landed, expected)]
+        if found == expected:
+            break
+        pages = found
+    return laid.pdf()
 
 
 def report_pdf(source: Document | Service) -> bytes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import math
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -22,9 +22,11 @@ from ..render.theme import SMALL_SIZE
 from ..render.schedule import timings
 from ..render.window import Exit, Window, render_window, window_service
 from .paper import MIN_TEXT_PT, Paper
-from .svgcut import Geometry, crop, geometry
+from .svgcut import Geometry, crop, geometry, stretch
 
-MAX_SCALE = 1.0
+MAX_SCALE = 1.5         # a small diagram grows to fill its page, its text up to 15 pt
+STRETCH = 1.0           # bands grow by at most their own height to fill a page
+SHARED = 0.8            # the journey's first figure joins the cover when it keeps this much of its scale
 MIN_SCALE = MIN_TEXT_PT / SMALL_SIZE    # the smallest text drawn lands on MIN_TEXT_PT
 PAD = 2 * 72 * PAD_INCHES               # Graphviz's margin, both sides
 BELOW_BANDS = 4.0       # room kept under the last lane (row) when the legend is cut off
@@ -69,6 +71,7 @@ class Section:
     legend: Image | None
     tiles: tuple[Tile, ...]
     inline: Markup | None = None
+    shares_cover: bool = False     # the first figure is on the cover's page, under it
 
 
 def inline_section(service: Service, view: str) -> Section:
@@ -151,33 +154,56 @@ def _legend(service: Service, view: str, page: Paper, scale: float, marks: Marks
 
 def _windows(service: Service, page: Paper) -> tuple[list[Window], bp_grid.Spacing]:
     """The blueprint's windows in reading order, step runs left to right, each cut into lane groups top down,
-    and the spacing they are drawn with: of the paper spacings and the even cuts into runs that fit the width,
-    the plan with no group under MIN_LANES lanes (where one exists) and the fewest pages, then the widest spacing
-    (it fills a page that has room to spare best)."""
-    plans = [(windows, spacing) for spacing in bp_grid.PAPER_SPACINGS
-             for windows in _plans(service, page, spacing)]
+    and the spacing they are drawn with: of the paper spacings, the plan with no group under MIN_LANES lanes
+    (where one exists) and the fewest pages, then the widest spacing (it fills a page that has room to spare best)."""
+    plans = [(_plan(service, page, spacing), spacing) for spacing in bp_grid.PAPER_SPACINGS]
     least = min(MIN_LANES, len(service.lanes))
     return min(plans, key=lambda plan: (any(len(w.lanes) < least for w in plan[0]), len(plan[0]), -plan[1].col_w))
 
 
-def _plans(service: Service, page: Paper, spacing: bp_grid.Spacing) -> list[list[Window]]:
-    """The windows for a few even cuts into step runs, from the fewest runs that fit the width."""
+def _plan(service: Service, page: Paper, spacing: bp_grid.Spacing) -> list[Window]:
+    """The windows of the cut into step runs (of any lengths that fit the width) with the fewest lane groups, none
+    under MIN_LANES lanes where that can be; the most even such cut on a tie."""
     steps = [step.id for step in service.steps]
     lanes = [lane.id for lane in service.lanes]
+    count = len(steps)
     fixed = 2 * bp_grid.MARGIN + spacing.title_w + 2 * spacing.edge + PAD
     widest = page.content_width / MIN_SCALE
+    limit = page.figure_height / MIN_SCALE
     at_line = [any(line.below == lane for line in service.lines) for lane in lanes]
+    least = min(MIN_LANES, len(lanes))
 
     def fits(length: int, left: bool, right: bool) -> bool:
         return fixed + length * spacing.col_w + (CONNECTOR_W - spacing.edge) * (left + right) <= widest
 
-    def plan(runs: list[range]) -> list[Window]:
-        limit = page.figure_height / MIN_SCALE
-        return [window for run in runs
-                for window in _lane_windows(service, tuple(steps[run.start:run.stop]), spacing, at_line, limit)]
+    middle = max([length for length in range(1, count + 1) if fits(length, True, True)], default=1)
+    shortest = min(count, max(1, math.ceil(middle / 2)))   # longer runs always make a cut; shorter ones never help
+    cuts: dict[tuple[int, int], list[Window]] = {}
 
-    fewest = len(step_runs(len(steps), fits))
-    return [plan(even_runs(len(steps), parts)) for parts in range(fewest, min(len(steps), fewest + 3) + 1)]
+    def windows(start: int, stop: int) -> list[Window]:
+        if (start, stop) not in cuts:
+            cuts[start, stop] = _lane_windows(service, tuple(steps[start:stop]), spacing, at_line, limit)
+        return cuts[start, stop]
+
+    for strict in (True, False):        # groups under MIN_LANES lanes only when no cut avoids them
+        best: list[tuple[int, int, tuple[Window, ...]] | None] = [None] * (count + 1)
+        best[0] = (0, 0, ())
+        for stop in range(1, count + 1):
+            for start in range(stop - shortest, -1, -1):
+                length = stop - start
+                if length > 1 and not fits(length, start > 0, stop < count):
+                    break
+                before, run = best[start], windows(start, stop)
+                if before is None or strict and any(len(w.lanes) < least for w in run):
+                    continue
+                option = (before[0] + len(run), before[1] + length * length, before[2] + tuple(run))
+                known = best[stop]
+                if known is None or option[:2] < known[:2]:
+                    best[stop] = option
+        done = best[count]
+        if done is not None:
+            return list(done[2])
+    raise AssertionError("a cut into single steps always exists")
 
 
 def _lane_windows(service: Service, shown: tuple[str, ...], spacing: bp_grid.Spacing, at_line: list[bool],
@@ -213,13 +239,22 @@ def _lane_windows(service: Service, shown: tuple[str, ...], spacing: bp_grid.Spa
             for group in lane_groups(len(lanes), height, at_line, limit, bands)]
 
 
-def _blueprint_tiles(service: Service, page: Paper, first_page: int, marks: Marks | None) -> list[Tile]:
+def _filled(svg: bytes, geo: Geometry, width: float, height: float) -> Image:
+    """The picture as large as `width` by `height` lets it be (within MAX_SCALE and the 6 pt floor), its bands
+    then stretched, up to STRETCH times their height, to take the height left over."""
+    scale = max(min(MAX_SCALE, width / geo.width, height / geo.height), MIN_TEXT_PT / geo.smallest_font)
+    bands = sum(bottom - top for top, bottom in geo.bands if top >= geo.header_bottom - 0.5)
+    extra = max(0.0, min(height / scale - geo.height - 0.5, STRETCH * bands))
+    return _image(stretch(svg, geo, extra), geo.width, geo.height + extra, scale)
+
+
+def _blueprint_tiles(service: Service, page: Paper, pages: Callable[[int], int], marks: Marks | None) -> list[Tile]:
     windows, spacing = _windows(service, page)
     lanes = {lane.id: lane for lane in service.lanes}
     all_lanes = len(service.lanes)
 
     def page_of(step: str, lane: str) -> int:
-        return first_page + next(i for i, w in enumerate(windows) if step in w.steps and lane in w.lanes)
+        return pages(next(i for i, w in enumerate(windows) if step in w.steps and lane in w.lanes))
 
     def words(exit: Exit) -> str:
         """"→ p. 7 · Check out · Property system", the step left out when it is the same one."""
@@ -232,15 +267,12 @@ def _blueprint_tiles(service: Service, page: Paper, first_page: int, marks: Mark
         drawn = list(pool.map(lambda window: render_window(service, window, words, "svg", spacing, marks), windows))
     tiles = []
     for number, (window, svg) in enumerate(zip(windows, drawn), start=1):
-        geo = geometry(svg)
-        room = page.figure_height
-        scale = max(min(MAX_SCALE, page.content_width / geo.width, room / geo.height),
-                    MIN_TEXT_PT / geo.smallest_font)
         stages = tuple(dict.fromkeys(service.step(step).stage for step in window.steps))
         titles = tuple(stage.title for stage in service.stages if stage.id in stages)
         shown = (lanes[window.lanes[0]].title, lanes[window.lanes[-1]].title) \
             if len(window.lanes) < all_lanes else ()
-        tiles.append(Tile((_image(svg, geo.width, geo.height, scale),), titles, shown, number, len(windows)))
+        image = _filled(svg, geometry(svg), page.content_width, page.figure_height)
+        tiles.append(Tile((image,), titles, shown, number, len(windows)))
     return tiles
 
 
@@ -265,13 +297,14 @@ def _body_bottom(geo: Geometry) -> float:
 
 
 def _journey_pictures(svg: bytes, geo: Geometry, page: Paper, room: float) -> list[tuple[Image, ...]]:
-    """One journey run without its legend: one picture filling the page when it fits, else the headings plus one
+    """One journey run without its legend: one picture filling `room` when it fits, else the headings plus one
     strip of rows per page."""
     bottom = _body_bottom(geo)
     floor = MIN_TEXT_PT / geo.smallest_font
     scale = max(min(MAX_SCALE, page.content_width / geo.width, room / bottom), floor)
     if bottom * scale <= room + 0.5 or not geo.bands:
-        return [(_image(crop(svg, geo, 0, bottom), geo.width, bottom, scale),)]
+        body = crop(svg, geo, 0, bottom)
+        return [(_filled(body, geometry(body), page.content_width, room),)]
     head = geo.header_bottom
     pictures: list[tuple[Image, ...]] = []
     for index, (top, end) in enumerate(_strips(geo, bottom, scale, room)):
@@ -309,22 +342,40 @@ def _journey_plan(service: Service, page: Paper) -> tuple[list[Service], float]:
     return subs, -col_w
 
 
-def _journey_tiles(service: Service, page: Paper) -> list[Tile]:
+def _journey_tiles(service: Service, page: Paper, first_room: Callable[[], float] | None) -> tuple[list[Tile], bool]:
+    """The journey's figures, and whether the first shares its page with the cover: it does when `first_room()`,
+    the height left under the cover, holds it at SHARED of the scale a page of its own gives it."""
     subs, col_w = _journey_plan(service, page)
     with ThreadPoolExecutor(max_workers=2) as pool:
         drawn = list(pool.map(lambda sub: tidy_svg(run_dot(journey_view.journey_dot(sub, col_w), "svg")), subs))
+    room = first_room() if first_room else 0.0
+    first, bottom = geometry(drawn[0]), _body_bottom(geometry(drawn[0]))
+    shared = min(page.content_width / first.width, room / bottom) >= \
+        SHARED * min(MAX_SCALE, page.content_width / first.width, page.figure_height / bottom)
     figures: list[tuple[tuple[Image, ...], tuple[str, ...]]] = []
-    for sub, svg in zip(subs, drawn):
+    for index, (sub, svg) in enumerate(zip(subs, drawn)):
         titles = tuple(stage.title for stage in service.stages if any(s.stage == stage.id for s in sub.steps))
-        figures += [(images, titles)
-                    for images in _journey_pictures(svg, geometry(svg), page, page.figure_height)]
-    return [Tile(images, titles, (), number, len(figures)) for number, (images, titles) in enumerate(figures, 1)]
+        height = room if shared and index == 0 else page.figure_height
+        figures += [(images, titles) for images in _journey_pictures(svg, geometry(svg), page, height)]
+    return [Tile(images, titles, (), number, len(figures))
+            for number, (images, titles) in enumerate(figures, 1)], shared
 
 
-def section(service: Service, view: str, page: Paper, first_page: int = 2, marks: Marks | None = None) -> Section:
-    """`view` of `service` laid out on `page`, its first figure on page `first_page`: legend and figures in order.
-    A comparison's `marks` are drawn on the blueprint."""
-    legend = _legend(service, view, page, MIN_SCALE, marks if view == "blueprint" else None)
-    tiles = (_blueprint_tiles(service, page, first_page, marks) if view == "blueprint"
-             else _journey_tiles(service, page))
-    return Section(legend, tuple(tiles))
+def legend(service: Service, view: str, page: Paper, marks: Marks | None = None) -> Image | None:
+    """The legend of `view` for the cover (a comparison's `marks` are the blueprint's)."""
+    return _legend(service, view, page, MIN_SCALE, marks if view == "blueprint" else None)
+
+
+def section(service: Service, view: str, page: Paper, first_page: int = 2, marks: Marks | None = None,
+            pages: Sequence[int] | None = None, first_room: Callable[[], float] | None = None,
+            with_legend: bool = True) -> Section:
+    """`view` of `service` laid out on `page`: legend (unless not `with_legend`) and figures in order. The
+    blueprint's figures are on `pages` when known (read back from a laid-out report), else one a page from
+    `first_page`; a comparison's `marks` are drawn on it. The journey's first figure shares the cover's page when
+    `first_room()` leaves it room."""
+    key = legend(service, view, page, marks) if with_legend else None
+    if view == "blueprint":
+        tiles = _blueprint_tiles(service, page, (lambda i: pages[i]) if pages else (lambda i: first_page + i), marks)
+        return Section(key, tuple(tiles))
+    tiles, shared = _journey_tiles(service, page, first_room)
+    return Section(key, tuple(tiles), shares_cover=shared)

@@ -1,8 +1,11 @@
-"""Reading our renderer's SVG: size, column and band positions, text extents; cropping it to a band."""
+"""Reading our renderer's SVG: size, column and band positions, text extents; cropping it to a band, stretching its
+bands."""
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 
 _NS = "{http://www.w3.org/2000/svg}"
@@ -117,4 +120,60 @@ def crop(svg: bytes, geo: Geometry, top: float, bottom: float) -> bytes:
     root.set("width", f"{geo.width:.2f}pt")
     root.set("height", f"{bottom - top:.2f}pt")
     root.set("viewBox", f"{geo.min_x:.2f} {geo.min_y + top:.2f} {geo.width:.2f} {bottom - top:.2f}")
+    return ET.tostring(root, encoding="utf-8")
+
+
+_PAIR = re.compile(r"(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)")
+
+
+def _band_map(geo: Geometry, extra: float) -> Callable[[float], float]:
+    """Top-down y to y with `extra` points shared among the bands below the headings, each in proportion to its
+    height and added half above and half below what it holds: boxes and text move whole, gaps and lines grow."""
+    below = [(top, bottom) for top, bottom in geo.bands if top >= geo.header_bottom - 0.5]
+    total = sum(bottom - top for top, bottom in below) or 1.0
+    anchors, shift = [(0.0, 0.0)], 0.0
+    for top, bottom in below:
+        inside = [(low, high) for low, high in geo.solids if top - 0.5 <= low and high <= bottom + 0.5]
+        held = (min(low for low, _ in inside), max(high for _, high in inside)) if inside else ((top + bottom) / 2,) * 2
+        grow = extra * (bottom - top) / total
+        anchors += [(top, top + shift), (held[0], held[0] + shift + grow / 2), (held[1], held[1] + shift + grow / 2),
+                    (bottom, bottom + shift + grow)]
+        shift += grow
+    ys = [y for y, _ in anchors]
+
+    def moved(y: float) -> float:
+        index = bisect_right(ys, y) - 1
+        (y0, to0), (y1, to1) = anchors[index], anchors[min(index + 1, len(anchors) - 1)]
+        if index == len(anchors) - 1 or y1 - y0 < 1e-6:
+            return y + to0 - y0
+        return to0 + (y - y0) * (to1 - to0) / (y1 - y0)
+    return moved
+
+
+def stretch(svg: bytes, geo: Geometry, extra: float) -> bytes:
+    """The picture `extra` points taller, its lanes or rows below the headings grown to take the room (text keeps
+    its size and shape)."""
+    if extra <= 0.5 or not geo.bands:
+        return svg
+    moved = _band_map(geo, extra)
+    ET.register_namespace("", _NS[1:-1])
+    ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
+    root = ET.fromstring(svg)
+    graph = root.find(f"{_NS}g")
+    assert graph is not None
+    ty = _translate(graph)[1]
+
+    def pairs(match: re.Match[str]) -> str:
+        return f"{match.group(1)},{moved(ty + float(match.group(2))) - ty:.2f}"
+
+    for element in graph.iter():
+        for name in ("points", "d"):
+            if element.get(name):
+                element.set(name, _PAIR.sub(pairs, element.get(name, "")))
+        for name in ("y", "cy"):
+            if element.get(name) is not None and element.tag != f"{_NS}g":
+                element.set(name, f"{moved(ty + float(element.get(name, '0'))) - ty:.2f}")
+    min_x, min_y, width, height = (float(n) for n in root.get("viewBox", "0 0 0 0").split())
+    root.set("height", f"{height + extra:.2f}pt")
+    root.set("viewBox", f"{min_x:.2f} {min_y:.2f} {width:.2f} {height + extra:.2f}")
     return ET.tostring(root, encoding="utf-8")

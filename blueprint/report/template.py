@@ -48,15 +48,18 @@ def report_script() -> str:
     return asset("interactive.js") + "\n" + asset("report.js")
 
 
-def render_html(context: Context, sections: dict[str, Section], page: Paper, pdf: bool = True) -> str:
-    """The report's HTML: for WeasyPrint when `pdf`, else the scrolling page with its script."""
+def render_html(context: Context, sections: dict[str, Section], page: Paper, pdf: bool = True,
+                cover_only: bool = False) -> str:
+    """The report's HTML: for WeasyPrint when `pdf`, else the scrolling page with its script; only the cover
+    when `cover_only` (to measure it)."""
     t = partial(label, context.lang)
     template = environment().from_string(asset("report.html.j2"))
     return template.render(
         c=context, t=t, signed=humanize.score, risk_colour=risk_colour,
         css=Markup(asset("report.css")),      # our own packaged stylesheet, not user text
         script=Markup(report_script()),       # our own packaged scripts: pan, zoom, finding links
-        page_size=page.css_size, pdf=pdf,
+        page_size=page.css_size, pdf=pdf, cover_only=cover_only,
+        shared=any(section.shares_cover for section in sections.values()),
         diagrams=[(view, heading, sections[view]) for view, heading in DIAGRAMS],
         matrix=_chart(risk_matrix(context.fails, t("report.severity"), t("report.likelihood"))),
         unscored=[fail for fail in context.fails if fail.risk is None],
