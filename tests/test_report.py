@@ -248,7 +248,7 @@ def test_existing_report_kept_when_the_new_one_fails(tmp_path: Path, monkeypatch
 
     def broken(html: str) -> bytes:
         raise UsageError("WeasyPrint failed halfway")
-    monkeypatch.setattr(pdf, "html_to_pdf", broken)
+    monkeypatch.setattr(pdf, "lay_out", broken)
     result = CliRunner().invoke(cli.app, ["report", str(source), "-o", str(out)])
     assert result.exit_code == 2, result.output
     assert out.read_bytes() == b"%PDF-old report"

@@ -344,14 +344,15 @@ def _journey_plan(service: Service, page: Paper) -> tuple[list[Service], float]:
 
 def _journey_tiles(service: Service, page: Paper, first_room: Callable[[], float] | None) -> tuple[list[Tile], bool]:
     """The journey's figures, and whether the first shares its page with the cover: it does when `first_room()`,
-    the height left under the cover, holds it at SHARED of the scale a page of its own gives it."""
+    the height left under the cover, holds it whole at SHARED of the scale a page of its own gives it."""
     subs, col_w = _journey_plan(service, page)
     with ThreadPoolExecutor(max_workers=2) as pool:
         drawn = list(pool.map(lambda sub: tidy_svg(run_dot(journey_view.journey_dot(sub, col_w), "svg")), subs))
     room = first_room() if first_room else 0.0
     first, bottom = geometry(drawn[0]), _body_bottom(geometry(drawn[0]))
-    shared = min(page.content_width / first.width, room / bottom) >= \
-        SHARED * min(MAX_SCALE, page.content_width / first.width, page.figure_height / bottom)
+    under = min(page.content_width / first.width, room / bottom)
+    shared = under >= max(MIN_TEXT_PT / first.smallest_font,
+                          SHARED * min(MAX_SCALE, page.content_width / first.width, page.figure_height / bottom))
     figures: list[tuple[tuple[Image, ...], tuple[str, ...]]] = []
     for index, (sub, svg) in enumerate(zip(subs, drawn)):
         titles = tuple(stage.title for stage in service.stages if any(s.stage == stage.id for s in sub.steps))
