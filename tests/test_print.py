@@ -115,10 +115,11 @@ def test_hotel_report_uses_its_pages(hotel_pdf: Path) -> None:
     assert smallest_text_pt(hotel_pdf) >= 6 - 0.05
 
 
-def test_connectors_name_the_page_of_the_other_end(hotel_pdf: Path) -> None:
-    service = check_file(SAMPLES / "hotel-stay.yaml").service
+def _connectors_name_their_pages(pdf: Path, source: Path) -> int:
+    """Every connector's "p. N" names a blueprint page holding its other end's title; how many there are."""
+    service = check_file(source).service
     assert service is not None
-    pages = pages_text(hotel_pdf)
+    pages = pages_text(pdf)
     titles = {step.title for step in service.steps} | {lane.title for lane in service.lanes}   # up, down: the lane
     references = 0
     for page in pages:
@@ -128,7 +129,47 @@ def test_connectors_name_the_page_of_the_other_end(hotel_pdf: Path) -> None:
             assert "…" not in word
             assert any(title.split()[0] == word and title in target for title in titles), (number, word)
             references += 1
-    assert references >= 10
+    return references
+
+
+def test_connectors_name_the_page_of_the_other_end(hotel_pdf: Path) -> None:
+    assert _connectors_name_their_pages(hotel_pdf, SAMPLES / "hotel-stay.yaml") >= 10
+
+
+def test_connectors_right_when_the_cover_runs_over_a_page(tmp_path: Path) -> None:
+    """A summary two pages long moves every figure after it: the page numbers are read back, not predicted."""
+    text = (SAMPLES / "hotel-stay.yaml").read_text(encoding="utf-8")
+    long = " ".join(f"Sentence {n} of a summary that runs on and on over the cover page." for n in range(120))
+    source = tmp_path / "long-cover.yaml"
+    source.write_text(re.sub(r"summary: >-\n(  .*\n)+", f"summary: {long}\n", text, count=1), encoding="utf-8")
+    pdf = make_report(tmp_path, source)
+    pages = pages_text(pdf)
+    assert "Sentence 119" in pages[1] and "Service blueprint" not in pages[0] + pages[1]   # the cover: two pages
+    assert _connectors_name_their_pages(pdf, source) >= 10
+
+
+def test_stretch_grows_the_bands_and_keeps_the_boxes() -> None:
+    from blueprint.render import render
+    from blueprint.report.svgcut import geometry, stretch
+    from svg_geometry import Picture
+
+    service = check_file(SAMPLES / "hotel-stay.yaml").service
+    assert service is not None
+    svg = render(service, "blueprint", "svg")
+    geo = geometry(svg)
+    tall = stretch(svg, geo, 200.0)
+    assert geometry(tall).height == pytest.approx(geo.height + 200, abs=0.01)
+    before, after = Picture(svg), Picture(tall)
+    lanes = [ident for ident in before.ids("lane.")]
+    grown = [after.rect(lane).bottom - after.rect(lane).top - (before.rect(lane).bottom - before.rect(lane).top)
+             for lane in lanes]
+    assert sum(grown) == pytest.approx(200, abs=1) and min(grown) > 0
+    for box in before.ids("a."):                    # every box keeps its size and stays inside its lane
+        old, new = before.rect(box), after.rect(box)
+        assert new.bottom - new.top == pytest.approx(old.bottom - old.top, abs=0.05)
+        assert new.right - new.left == pytest.approx(old.right - old.left, abs=0.05)
+        lane = after.rect(f"lane.{box.split('.')[2]}")
+        assert lane.top <= new.top and new.bottom <= lane.bottom
 
 
 @pytest.mark.parametrize("steps", [4, 8])
