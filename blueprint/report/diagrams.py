@@ -240,12 +240,15 @@ def _lane_windows(service: Service, shown: tuple[str, ...], spacing: bp_grid.Spa
 
 
 def _filled(svg: bytes, geo: Geometry, width: float, height: float) -> Image:
-    """The picture as large as `width` by `height` lets it be (within MAX_SCALE and the 6 pt floor), its bands
-    then stretched, up to STRETCH times their height, to take the height left over."""
+    """The picture as large as `width` by `height` lets it be (within MAX_SCALE and the 6 pt floor), then grown to
+    fill the room left over: its bands taller (up to STRETCH times their height), its gutters wider (up to
+    STRETCH times the columns' width)."""
     scale = max(min(MAX_SCALE, width / geo.width, height / geo.height), MIN_TEXT_PT / geo.smallest_font)
     bands = sum(bottom - top for top, bottom in geo.bands if top >= geo.header_bottom - 0.5)
-    extra = max(0.0, min(height / scale - geo.height - 0.5, STRETCH * bands))
-    return _image(stretch(svg, geo, extra), geo.width, geo.height + extra, scale)
+    columns = sum(right - left for left, right in geo.columns)
+    taller = max(0.0, min(height / scale - geo.height - 0.5, STRETCH * bands))
+    wider = max(0.0, min(width / scale - geo.width - 0.5, STRETCH * columns))
+    return _image(stretch(svg, geo, taller, wider), geo.width + wider, geo.height + taller, scale)
 
 
 def _blueprint_tiles(service: Service, page: Paper, pages: Callable[[int], int], marks: Marks | None) -> list[Tile]:

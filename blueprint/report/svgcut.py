@@ -25,6 +25,7 @@ class Geometry:
     bands: tuple[tuple[float, float], ...]      # lanes or rows, top to bottom
     solids: tuple[tuple[float, float], ...]     # vertical extent of every text line and node: never cut through
     smallest_font: float
+    columns: tuple[tuple[float, float], ...] = ()   # the step headings' horizontal extents, left to right
 
     @property
     def header_bottom(self) -> float:
@@ -57,9 +58,9 @@ def geometry(svg: bytes) -> Geometry:
     min_x, min_y, width, height = (float(n) for n in root.get("viewBox", "0 0 0 0").split())
     graph = root.find(f"{_NS}g")
     assert graph is not None
-    ty = _translate(graph)[1]
+    tx, ty = _translate(graph)
     headings_bottom = 0.0
-    bands, solids = [], []
+    bands, solids, columns = [], [], []
     for group in graph.iter(f"{_NS}g"):
         ident = group.get("id", "")
         shape = group.find(f"{_NS}polygon")
@@ -73,6 +74,7 @@ def geometry(svg: bytes) -> Geometry:
             solids.append((min(ys), max(ys)))
         if ident.startswith("step."):
             headings_bottom = max(headings_bottom, ty + max(numbers[1::2]))
+            columns.append((tx + min(numbers[0::2]), tx + max(numbers[0::2])))
         elif ident.startswith(_BANDS):
             ys = [ty + n for n in numbers[1::2]]
             bands.append((min(ys), max(ys)))
@@ -83,7 +85,7 @@ def geometry(svg: bytes) -> Geometry:
         solids.append((baseline - size, baseline + size * 0.3))
         sizes.append(size)
     return Geometry(width, height, min_x, min_y, headings_bottom, tuple(sorted(bands)), tuple(solids),
-                    min(sizes, default=10.0))
+                    min(sizes, default=10.0), tuple(sorted(columns)))
 
 
 def _extent(group: ET.Element, ty: float) -> tuple[float, float]:
@@ -124,14 +126,33 @@ def crop(svg: bytes, geo: Geometry, top: float, bottom: float) -> bytes:
 
 
 _PAIR = re.compile(r"(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)")
+Anchors = list[tuple[float, float]]     # (position, where it moves), in increasing order
 
 
-def _band_map(geo: Geometry, extra: float) -> Callable[[float], float]:
-    """Top-down y to y with `extra` points shared among the bands below the headings, each in proportion to its
-    height and added half above and half below what it holds: boxes and text move whole, gaps and lines grow."""
+def _piecewise(anchors: Anchors) -> Callable[[float], float]:
+    """The map through `anchors`, straight between them, shifted like the last one beyond it."""
+    points = [(0.0, 0.0)] + anchors
+    keys = [at for at, _ in points]
+
+    def moved(at: float) -> float:
+        index = bisect_right(keys, at) - 1
+        if index < 0:
+            return at
+        (a0, b0) = points[index]
+        if index == len(points) - 1 or points[index + 1][0] - a0 < 1e-6:
+            return at + b0 - a0
+        a1, b1 = points[index + 1]
+        return b0 + (at - a0) * (b1 - b0) / (a1 - a0)
+    return moved
+
+
+def _band_anchors(geo: Geometry, extra: float) -> Anchors:
+    """`extra` points shared among the bands below the headings, each in proportion to its height and added half
+    above and half below what it holds: boxes and text move whole, gaps and lines grow."""
     below = [(top, bottom) for top, bottom in geo.bands if top >= geo.header_bottom - 0.5]
     total = sum(bottom - top for top, bottom in below) or 1.0
-    anchors, shift = [(0.0, 0.0)], 0.0
+    anchors: Anchors = []
+    shift = 0.0
     for top, bottom in below:
         inside = [(low, high) for low, high in geo.solids if top - 0.5 <= low and high <= bottom + 0.5]
         held = (min(low for low, _ in inside), max(high for _, high in inside)) if inside else ((top + bottom) / 2,) * 2
@@ -139,41 +160,60 @@ def _band_map(geo: Geometry, extra: float) -> Callable[[float], float]:
         anchors += [(top, top + shift), (held[0], held[0] + shift + grow / 2), (held[1], held[1] + shift + grow / 2),
                     (bottom, bottom + shift + grow)]
         shift += grow
-    ys = [y for y, _ in anchors]
-
-    def moved(y: float) -> float:
-        index = bisect_right(ys, y) - 1
-        (y0, to0), (y1, to1) = anchors[index], anchors[min(index + 1, len(anchors) - 1)]
-        if index == len(anchors) - 1 or y1 - y0 < 1e-6:
-            return y + to0 - y0
-        return to0 + (y - y0) * (to1 - to0) / (y1 - y0)
-    return moved
+    return anchors
 
 
-def stretch(svg: bytes, geo: Geometry, extra: float) -> bytes:
-    """The picture `extra` points taller, its lanes or rows below the headings grown to take the room (text keeps
-    its size and shape)."""
-    if extra <= 0.5 or not geo.bands:
+def _column_anchors(geo: Geometry, extra: float) -> Anchors:
+    """`extra` points shared among the gutters beside the step columns (half a share before the first and after
+    the last): every column moves whole."""
+    columns = list(geo.columns)
+    gaps = [left - right for (_, right), (left, _) in zip(columns, columns[1:])]
+    inset = 0.0 if min(gaps, default=1.0) >= 1.0 else 1.0       # columns that touch still leave a gutter to grow
+    share = extra / len(columns)
+    anchors: Anchors = [(columns[0][0] + inset - 0.5, columns[0][0] + inset - 0.5)]
+    for index, (left, right) in enumerate(columns):
+        shift = share * (index + 0.5)
+        anchors += [(left + inset, left + inset + shift), (right - inset, right - inset + shift)]
+    end = columns[-1][1] - inset + 0.5
+    return anchors + [(end, end + extra)]
+
+
+def stretch(svg: bytes, geo: Geometry, taller: float, wider: float = 0.0) -> bytes:
+    """The picture `taller` points taller, its lanes or rows below the headings grown to take the room, and
+    `wider` points wider, its gutters between the step columns grown (text keeps its size and shape)."""
+    taller = taller if taller > 0.5 and geo.bands else 0.0
+    wider = wider if wider > 0.5 and geo.columns else 0.0
+    if not taller and not wider:
         return svg
-    moved = _band_map(geo, extra)
+    down = _piecewise(_band_anchors(geo, taller)) if taller else float
+    across = _piecewise(_column_anchors(geo, wider)) if wider else float
     ET.register_namespace("", _NS[1:-1])
     ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
     root = ET.fromstring(svg)
     graph = root.find(f"{_NS}g")
     assert graph is not None
-    ty = _translate(graph)[1]
+    tx, ty = _translate(graph)
 
-    def pairs(match: re.Match[str]) -> str:
-        return f"{match.group(1)},{moved(ty + float(match.group(2))) - ty:.2f}"
+    def x(value: str) -> str:
+        return f"{across(tx + float(value)) - tx:.2f}"
+
+    def y(value: str) -> str:
+        return f"{down(ty + float(value)) - ty:.2f}"
+
+    def pair(match: re.Match[str]) -> str:
+        return f"{x(match.group(1))},{y(match.group(2))}"
 
     for element in graph.iter():
+        if element.tag == f"{_NS}g":
+            continue
         for name in ("points", "d"):
             if element.get(name):
-                element.set(name, _PAIR.sub(pairs, element.get(name, "")))
-        for name in ("y", "cy"):
-            if element.get(name) is not None and element.tag != f"{_NS}g":
-                element.set(name, f"{moved(ty + float(element.get(name, '0'))) - ty:.2f}")
+                element.set(name, _PAIR.sub(pair, element.get(name, "")))
+        for name, move in (("x", x), ("cx", x), ("y", y), ("cy", y)):
+            if element.get(name) is not None:
+                element.set(name, move(element.get(name, "0")))
     min_x, min_y, width, height = (float(n) for n in root.get("viewBox", "0 0 0 0").split())
-    root.set("height", f"{height + extra:.2f}pt")
-    root.set("viewBox", f"{min_x:.2f} {min_y:.2f} {width:.2f} {height + extra:.2f}")
+    root.set("width", f"{width + wider:.2f}pt")
+    root.set("height", f"{height + taller:.2f}pt")
+    root.set("viewBox", f"{min_x:.2f} {min_y:.2f} {width + wider:.2f} {height + taller:.2f}")
     return ET.tostring(root, encoding="utf-8")
