@@ -239,16 +239,22 @@ def _lane_windows(service: Service, shown: tuple[str, ...], spacing: bp_grid.Spa
             for group in lane_groups(len(lanes), height, at_line, limit, bands)]
 
 
-def _filled(svg: bytes, geo: Geometry, width: float, height: float) -> Image:
-    """The picture as large as `width` by `height` lets it be (within MAX_SCALE and the 6 pt floor), then grown to
-    fill the room left over: its bands taller (up to STRETCH times their height), its gutters wider (up to
-    STRETCH times the columns' width)."""
-    scale = max(min(MAX_SCALE, width / geo.width, height / geo.height), MIN_TEXT_PT / geo.smallest_font)
-    bands = sum(bottom - top for top, bottom in geo.bands if top >= geo.header_bottom - 0.5)
-    columns = sum(right - left for left, right in geo.columns)
-    taller = max(0.0, min(height / scale - geo.height - 0.5, STRETCH * bands))
-    wider = max(0.0, min(width / scale - geo.width - 0.5, STRETCH * columns))
+def _filled(svg: bytes, geo: Geometry, width: float, height: float, scale: float | None = None) -> Image:
+    """The picture as large as `width` by `height` lets it be (within MAX_SCALE and the 6 pt floor), or at
+    `scale`, then grown to fill the room left over: its bands taller (up to STRETCH times their height), its
+    gutters wider (up to STRETCH times the columns' width)."""
+    scale = scale or _fitting(geo, width, height)
+    taller = max(0.0, min(height / scale - geo.height - 0.5, STRETCH * _band_height(geo)))
+    wider = max(0.0, min(width / scale - geo.width - 0.5, STRETCH * sum(right - left for left, right in geo.columns)))
     return _image(stretch(svg, geo, taller, wider), geo.width + wider, geo.height + taller, scale)
+
+
+def _fitting(geo: Geometry, width: float, height: float) -> float:
+    return max(min(MAX_SCALE, width / geo.width, height / geo.height), MIN_TEXT_PT / geo.smallest_font)
+
+
+def _band_height(geo: Geometry) -> float:
+    return sum(bottom - top for top, bottom in geo.bands if top >= geo.header_bottom - 0.5)
 
 
 def _blueprint_tiles(service: Service, page: Paper, pages: Callable[[int], int], marks: Marks | None) -> list[Tile]:
@@ -280,18 +286,25 @@ def _blueprint_tiles(service: Service, page: Paper, pages: Callable[[int], int],
 
 
 def _strips(geo: Geometry, bottom: float, scale: float, room: float) -> list[tuple[float, float]]:
-    """Vertical ranges down to `bottom`, cut between rows, each fitting `room` points with the headings."""
+    """Vertical ranges down to `bottom`, cut between rows, each fitting `room` points with the headings: the
+    fewest, and of those the cut whose tallest strip is lowest (no page is left holding one row)."""
     limit = room / scale - geo.header_bottom
-    cuts = [geo.cut_near(edge) for _, edge in geo.bands[:-1] if edge > geo.header_bottom]
-    strips: list[tuple[float, float]] = []
-    top = previous = geo.header_bottom
-    for cut in cuts + [bottom]:
-        if cut - top > limit and previous > top:
-            strips.append((top, previous))
-            top = previous
-        previous = cut
-    strips.append((top, bottom))
-    return strips
+    cuts = [geo.header_bottom] + sorted({geo.cut_near(edge) for _, edge in geo.bands[:-1]
+                                         if geo.header_bottom < edge < bottom}) + [bottom]
+    # best[i]: (strips, tallest, ranges) for the rows down to cuts[i]
+    best: list[tuple[int, float, tuple[tuple[float, float], ...]] | None] = [None] * len(cuts)
+    best[0] = (0, 0.0, ())
+    for end in range(1, len(cuts)):
+        for start in range(end):
+            before, tall = best[start], cuts[end] - cuts[start]
+            if before is None or tall > limit and end - start > 1:
+                continue
+            option = (before[0] + 1, max(before[1], tall), before[2] + ((cuts[start], cuts[end]),))
+            if best[end] is None or option[:2] < best[end][:2]:     # type: ignore[index]
+                best[end] = option
+    done = best[-1]
+    assert done is not None
+    return list(done[2])
 
 
 def _body_bottom(geo: Geometry) -> float:
@@ -301,21 +314,22 @@ def _body_bottom(geo: Geometry) -> float:
 
 def _journey_pictures(svg: bytes, geo: Geometry, page: Paper, room: float) -> list[tuple[Image, ...]]:
     """One journey run without its legend: one picture filling `room` when it fits, else the headings plus one
-    strip of rows per page."""
+    strip of rows per page, its gutters widened alike on every page and its rows grown to fill each."""
     bottom = _body_bottom(geo)
-    floor = MIN_TEXT_PT / geo.smallest_font
-    scale = max(min(MAX_SCALE, page.content_width / geo.width, room / bottom), floor)
+    body = crop(svg, geo, 0, bottom)
+    scale = _fitting(geometry(body), page.content_width, room)
     if bottom * scale <= room + 0.5 or not geo.bands:
-        body = crop(svg, geo, 0, bottom)
         return [(_filled(body, geometry(body), page.content_width, room),)]
+    wide = stretch(svg, geo, 0.0, max(0.0, min(page.content_width / scale - geo.width - 0.5,
+                                                STRETCH * sum(right - left for left, right in geo.columns))))
+    geo = geometry(wide)
     head = geo.header_bottom
     pictures: list[tuple[Image, ...]] = []
     for index, (top, end) in enumerate(_strips(geo, bottom, scale, room)):
-        if index == 0:
-            pictures.append((_image(crop(svg, geo, 0, end), geo.width, end, scale),))
-        else:
-            pictures.append((_image(crop(svg, geo, 0, head), geo.width, head, scale),
-                             _image(crop(svg, geo, top, end), geo.width, end - top, scale)))
+        strip = crop(wide, geo, 0 if index == 0 else top, end)
+        heading = () if index == 0 else (_image(crop(wide, geo, 0, head), geo.width, head, scale),)
+        left = room - (0 if index == 0 else head * scale)
+        pictures.append((*heading, _filled(strip, geometry(strip), geo.width * scale, left, scale)))
     return pictures
 
 
@@ -323,25 +337,28 @@ JOURNEY_COLUMNS = (108.0, 122.0, 136.0, journey_view.COL_W)     # paper's column
 
 
 def _journey_plan(service: Service, page: Paper) -> tuple[list[Service], float]:
-    """The journey's step runs and column width: of JOURNEY_COLUMNS, the one whose even runs need the fewest
-    pages (the wider on a tie), estimated from the DOT's size without drawing it."""
+    """The journey's step runs and column width: of JOURNEY_COLUMNS and of the fewest even runs that fit the
+    width and up to two more (a run too tall for a page is cut into strips, which more runs may avoid), the one
+    that needs the fewest pages (the wider on a tie), estimated from the DOT's size without drawing it."""
     steps = [step.id for step in service.steps]
     lanes = tuple(lane.id for lane in service.lanes)
     fixed = 2 * journey_view.MARGIN + journey_view.HEAD_W + PAD
     widest, tallest = page.content_width / MIN_SCALE, page.figure_height / MIN_SCALE
     options = []
     for col_w in JOURNEY_COLUMNS:
-        runs = step_runs(len(steps), lambda length, *_, col_w=col_w: fixed + length * col_w <= widest)
-        subs = [window_service(service, Window(tuple(steps[run.start:run.stop]), lanes)) for run in runs]
-        pages = 0
-        for sub in subs:
-            bb = journey_view.journey_dot(sub, col_w).split('bb="0,0,', 1)[1].split('"', 1)[0]
-            height = float(bb.split(",")[1])
-            keys = legend_items(sub, "journey")
-            legend = legend_size(keys, sub.lang, 560.0)[1] + 16 if keys else 0.0
-            pages += max(1, math.ceil((height - legend + PAD) / tallest))
-        options.append((pages, -col_w, subs))
-    pages, col_w, subs = min(options, key=lambda option: option[:2])
+        fewest = len(step_runs(len(steps), lambda length, *_, col_w=col_w: fixed + length * col_w <= widest))
+        for parts in range(fewest, min(len(steps), fewest + 2) + 1):
+            subs = [window_service(service, Window(tuple(steps[run.start:run.stop]), lanes))
+                    for run in even_runs(len(steps), parts)]
+            pages = 0
+            for sub in subs:
+                bb = journey_view.journey_dot(sub, col_w).split('bb="0,0,', 1)[1].split('"', 1)[0]
+                height = float(bb.split(",")[1])
+                keys = legend_items(sub, "journey")
+                legend = legend_size(keys, sub.lang, 560.0)[1] + 16 if keys else 0.0
+                pages += max(1, math.ceil((height - legend + PAD) / tallest))
+            options.append((pages, parts, -col_w, subs))
+    pages, parts, col_w, subs = min(options, key=lambda option: option[:3])
     return subs, -col_w
 
 
