@@ -7,7 +7,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from markupsafe import Markup
 
@@ -31,6 +31,10 @@ MIN_SCALE = MIN_TEXT_PT / SMALL_SIZE    # the smallest text drawn lands on MIN_T
 PAD = 2 * 72 * PAD_INCHES               # Graphviz's margin, both sides
 BELOW_BANDS = 4.0       # room kept under the last lane (row) when the legend is cut off
 MIN_LANES = 4           # a lane group is never smaller (unless the blueprint has fewer lanes)
+# Denser than the renderer's paper spacings: wide boxes (fewer lines, lower lanes) in narrow gutters and lower
+# pads, so a tall blueprint's lane groups of at least MIN_LANES fit a page (online-order-return: 8 pages to 6).
+DENSE = replace(bp_grid.PRINT, title_w=88.0, box_w=120.0, col_w=144.0, edge=10.0, pad_top=18.0, pad_bottom=12.0)
+SPACINGS = (*bp_grid.PAPER_SPACINGS, DENSE)
 ARROWS = {("right", True): "→", ("right", False): "←", ("left", True): "←", ("left", False): "→",
           ("up", True): "↑", ("up", False): "↓", ("down", True): "↓", ("down", False): "↑"}
 
@@ -156,7 +160,7 @@ def _windows(service: Service, page: Paper) -> tuple[list[Window], bp_grid.Spaci
     """The blueprint's windows in reading order, step runs left to right, each cut into lane groups top down,
     and the spacing they are drawn with: of the paper spacings, the plan with no group under MIN_LANES lanes
     (where one exists) and the fewest pages, then the widest spacing (it fills a page that has room to spare best)."""
-    plans = [(_plan(service, page, spacing), spacing) for spacing in bp_grid.PAPER_SPACINGS]
+    plans = [(_plan(service, page, spacing), spacing) for spacing in SPACINGS]
     least = min(MIN_LANES, len(service.lanes))
     return min(plans, key=lambda plan: (any(len(w.lanes) < least for w in plan[0]), len(plan[0]), -plan[1].col_w))
 
@@ -339,7 +343,8 @@ JOURNEY_COLUMNS = (108.0, 122.0, 136.0, journey_view.COL_W)     # paper's column
 def _journey_plan(service: Service, page: Paper) -> tuple[list[Service], float]:
     """The journey's step runs and column width: of JOURNEY_COLUMNS and of the fewest even runs that fit the
     width and up to two more (a run too tall for a page is cut into strips, which more runs may avoid), the one
-    that needs the fewest pages (the wider on a tie), estimated from the DOT's size without drawing it."""
+    that needs the fewest pages, then the fewest runs cut into strips, the fewest runs, the widest columns;
+    estimated from the DOT's size without drawing it."""
     steps = [step.id for step in service.steps]
     lanes = tuple(lane.id for lane in service.lanes)
     fixed = 2 * journey_view.MARGIN + journey_view.HEAD_W + PAD
@@ -350,15 +355,15 @@ def _journey_plan(service: Service, page: Paper) -> tuple[list[Service], float]:
         for parts in range(fewest, min(len(steps), fewest + 2) + 1):
             subs = [window_service(service, Window(tuple(steps[run.start:run.stop]), lanes))
                     for run in even_runs(len(steps), parts)]
-            pages = 0
+            counts = []
             for sub in subs:
                 bb = journey_view.journey_dot(sub, col_w).split('bb="0,0,', 1)[1].split('"', 1)[0]
                 height = float(bb.split(",")[1])
                 keys = legend_items(sub, "journey")
                 legend = legend_size(keys, sub.lang, 560.0)[1] + 16 if keys else 0.0
-                pages += max(1, math.ceil((height - legend + PAD) / tallest))
-            options.append((pages, parts, -col_w, subs))
-    pages, parts, col_w, subs = min(options, key=lambda option: option[:3])
+                counts.append(max(1, math.ceil((height - legend + PAD) / tallest)))
+            options.append((sum(counts), sum(count > 1 for count in counts), parts, -col_w, subs))
+    *_, col_w, subs = min(options, key=lambda option: option[:4])
     return subs, -col_w
 
 

@@ -194,24 +194,30 @@ def stretch(svg: bytes, geo: Geometry, taller: float, wider: float = 0.0) -> byt
     assert graph is not None
     tx, ty = _translate(graph)
 
-    def x(value: str) -> str:
-        return f"{across(tx + float(value)) - tx:.2f}"
-
-    def y(value: str) -> str:
-        return f"{down(ty + float(value)) - ty:.2f}"
-
-    def pair(match: re.Match[str]) -> str:
-        return f"{x(match.group(1))},{y(match.group(2))}"
-
-    for element in graph.iter():
-        if element.tag == f"{_NS}g":
-            continue
+    def move(element: ET.Element, across: Callable[[float], float], down: Callable[[float], float]) -> None:
+        def pair(match: re.Match[str]) -> str:
+            return f"{across(tx + float(match.group(1))) - tx:.2f},{down(ty + float(match.group(2))) - ty:.2f}"
         for name in ("points", "d"):
             if element.get(name):
                 element.set(name, _PAIR.sub(pair, element.get(name, "")))
-        for name, move in (("x", x), ("cx", x), ("y", y), ("cy", y)):
+        for name, axis, offset in (("x", across, tx), ("cx", across, tx), ("y", down, ty), ("cy", down, ty)):
             if element.get(name) is not None:
-                element.set(name, move(element.get(name, "0")))
+                element.set(name, f"{axis(offset + float(element.get(name, '0'))) - offset:.2f}")
+
+    for group in graph.iter(f"{_NS}g"):
+        shapes = [element for element in group if element.tag != f"{_NS}g"]
+        points = [n for element in shapes if element.tag != f"{_NS}text" for n in _points(element)]
+        spans = group.get("id", "").startswith("stage.")       # a stage heading spans its columns
+        if "node" not in (group.get("class") or "").split() or spans or not points:
+            for element in shapes:
+                move(element, across, down)
+            continue
+        # any other box, tag, badge or label moves whole, by where its centre goes
+        cx = tx + (min(points[0::2]) + max(points[0::2])) / 2
+        cy = ty + (min(points[1::2]) + max(points[1::2])) / 2
+        dx, dy = across(cx) - cx, down(cy) - cy
+        for element in shapes:
+            move(element, lambda at: at + dx, lambda at: at + dy)
     min_x, min_y, width, height = (float(n) for n in root.get("viewBox", "0 0 0 0").split())
     root.set("width", f"{width + wider:.2f}pt")
     root.set("height", f"{height + taller:.2f}pt")
