@@ -136,15 +136,15 @@ def test_connectors_name_the_page_of_the_other_end(hotel_pdf: Path) -> None:
     assert _connectors_name_their_pages(hotel_pdf, SAMPLES / "hotel-stay.yaml") >= 10
 
 
-def test_connectors_right_when_the_cover_runs_over_a_page(tmp_path: Path) -> None:
-    """A summary two pages long moves every figure after it: the page numbers are read back, not predicted."""
+def test_connectors_right_when_the_first_page_runs_over(tmp_path: Path) -> None:
+    """A title two pages long moves every figure after it: the page numbers are read back, not predicted."""
     text = (SAMPLES / "hotel-stay.yaml").read_text(encoding="utf-8")
-    long = " ".join(f"Sentence {n} of a summary that runs on and on over the cover page." for n in range(120))
-    source = tmp_path / "long-cover.yaml"
-    source.write_text(re.sub(r"summary: >-\n(  .*\n)+", f"summary: {long}\n", text, count=1), encoding="utf-8")
+    title = " ".join(f"word{n}" for n in range(260))
+    source = tmp_path / "long-title.yaml"
+    source.write_text(text.replace("title: Hotel stay\n", f"title: {title}\n", 1), encoding="utf-8")
     pdf = make_report(tmp_path, source)
     pages = pages_text(pdf)
-    assert "Sentence 119" in pages[1] and "Service blueprint" not in pages[0] + pages[1]   # the cover: two pages
+    assert "word259" in pages[1] and "Service blueprint" not in pages[0] + pages[1]   # the title: two pages
     assert _connectors_name_their_pages(pdf, source) >= 10
 
 

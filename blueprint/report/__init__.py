@@ -76,24 +76,30 @@ def report(source: Document | Service, fmt: str = "pdf", paper_name: str = "a4",
 
 def _pdf(service: Service, context: Context, page: Paper) -> bytes:
     """The PDF report. The cover is measured first (in a thread, once WeasyPrint is imported, while Graphviz
-    draws the journey), so the journey's first figure can take the room under it; the blueprint's connectors name
-    the pages its figures landed on, read back from the laid-out document (drawn again when the guess was wrong)."""
+    draws the journey), so the journey's first figure can take the room under it (or under the title alone, the
+    rest of the cover then opening the tables); the blueprint's connectors name the pages its figures landed on,
+    read back from the laid-out document (drawn again when the guess was wrong)."""
     from .pdf import lay_out, preload
 
     legends = {view: legend(service, view, page) for view, _ in DIAGRAMS}
     cover = render_html(context, {view: Section(key, ()) for view, key in legends.items()}, page, cover_only=True)
 
-    def room_under_cover() -> float:
+    def room_under_cover() -> tuple[float, float]:
+        """The heights left on page 1 under the whole cover (none when it runs over) and under its title."""
         preload()
-        landed = lay_out(cover).where("cover-end")
-        return 0.0 if landed is None or landed[0] > 1 else \
-            page.height - MARGIN_BOTTOM - landed[1] - FIGURE_CHROME - UNDER_COVER
+        laid = lay_out(cover)
+        whole, title = laid.where("cover-end"), laid.where("title-end")
+        return room(whole), room(title) or page.figure_height      # too little room: the figure starts a page
+
+    def room(end: tuple[int, float] | None) -> float:
+        left = 0.0 if end is None or end[0] > 1 else page.height - MARGIN_BOTTOM - end[1] - FIGURE_CHROME - UNDER_COVER
+        return left if left > page.figure_height / 3 else 0.0
 
     with ThreadPoolExecutor(max_workers=1) as pool:
-        room = pool.submit(room_under_cover)
-        journey = replace(section(service, "journey", page, first_room=room.result, with_legend=False),
+        rooms = pool.submit(room_under_cover)
+        journey = replace(section(service, "journey", page, first_room=rooms.result, with_legend=False),
                           legend=legends["journey"])
-    first = len(journey.tiles) + (1 if journey.shares_cover else 2)
+    first = len(journey.tiles) + 1
     pages: list[int] | None = None
     for _ in range(3):
         blueprint = section(service, "blueprint", page, first, pages=pages, with_legend=False)

@@ -367,21 +367,23 @@ def _journey_plan(service: Service, page: Paper) -> tuple[list[Service], float]:
     return subs, -col_w
 
 
-def _journey_tiles(service: Service, page: Paper, first_room: Callable[[], float] | None) -> tuple[list[Tile], bool]:
-    """The journey's figures, and whether the first shares its page with the cover: it does when `first_room()`,
-    the height left under the cover, holds it whole at SHARED of the scale a page of its own gives it."""
+def _journey_tiles(service: Service, page: Paper,
+                   first_room: Callable[[], tuple[float, float]] | None) -> tuple[list[Tile], bool]:
+    """The journey's figures, and whether the first shares its page with the cover. `first_room()` gives the
+    heights left on the first page under the whole cover and under its title alone: the cover stays when the first
+    figure fits whole under it at SHARED of the scale a page of its own gives it; else only the title does."""
     subs, col_w = _journey_plan(service, page)
     with ThreadPoolExecutor(max_workers=2) as pool:
         drawn = list(pool.map(lambda sub: tidy_svg(run_dot(journey_view.journey_dot(sub, col_w), "svg")), subs))
-    room = first_room() if first_room else 0.0
+    under_cover, under_title = first_room() if first_room else (page.figure_height, page.figure_height)
     first, bottom = geometry(drawn[0]), _body_bottom(geometry(drawn[0]))
-    under = min(page.content_width / first.width, room / bottom)
+    under = min(page.content_width / first.width, under_cover / bottom)
     shared = under >= max(MIN_TEXT_PT / first.smallest_font,
                           SHARED * min(MAX_SCALE, page.content_width / first.width, page.figure_height / bottom))
     figures: list[tuple[tuple[Image, ...], tuple[str, ...]]] = []
     for index, (sub, svg) in enumerate(zip(subs, drawn)):
         titles = tuple(stage.title for stage in service.stages if any(s.stage == stage.id for s in sub.steps))
-        height = room if shared and index == 0 else page.figure_height
+        height = page.figure_height if index else under_cover if shared else under_title
         figures += [(images, titles) for images in _journey_pictures(svg, geometry(svg), page, height)]
     return [Tile(images, titles, (), number, len(figures))
             for number, (images, titles) in enumerate(figures, 1)], shared
@@ -393,12 +395,12 @@ def legend(service: Service, view: str, page: Paper, marks: Marks | None = None)
 
 
 def section(service: Service, view: str, page: Paper, first_page: int = 2, marks: Marks | None = None,
-            pages: Sequence[int] | None = None, first_room: Callable[[], float] | None = None,
+            pages: Sequence[int] | None = None, first_room: Callable[[], tuple[float, float]] | None = None,
             with_legend: bool = True) -> Section:
     """`view` of `service` laid out on `page`: legend (unless not `with_legend`) and figures in order. The
     blueprint's figures are on `pages` when known (read back from a laid-out report), else one a page from
-    `first_page`; a comparison's `marks` are drawn on it. The journey's first figure shares the cover's page when
-    `first_room()` leaves it room."""
+    `first_page`; a comparison's `marks` are drawn on it. The journey's first figure takes the room `first_room()`
+    leaves under the cover (or its title)."""
     key = legend(service, view, page, marks) if with_legend else None
     if view == "blueprint":
         tiles = _blueprint_tiles(service, page, (lambda i: pages[i]) if pages else (lambda i: first_page + i), marks)
