@@ -7,7 +7,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from markupsafe import Markup
 
@@ -33,7 +33,7 @@ BELOW_BANDS = 4.0       # room kept under the last lane (row) when the legend is
 MIN_LANES = 4           # a lane group is never smaller (unless the blueprint has fewer lanes)
 # Denser than the renderer's paper spacings: wide boxes (fewer lines, lower lanes) in narrow gutters and lower
 # pads, so a tall blueprint's lane groups of at least MIN_LANES fit a page (online-order-return: 8 pages to 6).
-DENSE = replace(bp_grid.PRINT, title_w=88.0, box_w=120.0, col_w=144.0, edge=10.0, pad_top=18.0, pad_bottom=12.0)
+DENSE = bp_grid.PRINT._replace(title_w=88.0, box_w=120.0, col_w=144.0, edge=10.0, pad_top=18.0, pad_bottom=12.0)
 SPACINGS = (*bp_grid.PAPER_SPACINGS, DENSE)
 ARROWS = {("right", True): "→", ("right", False): "←", ("left", True): "←", ("left", False): "→",
           ("up", True): "↑", ("up", False): "↓", ("down", True): "↓", ("down", False): "↑"}
