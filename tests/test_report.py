@@ -18,8 +18,9 @@ from blueprint.report import report
 from blueprint.report.fetcher import allowed, assets_root
 from blueprint.report.template import report_script
 
-HEADINGS_EN = ["Customer journey map", "Service blueprint", "Pain points", "Fail points", "Risk matrix",
-               "Wait points", "Metrics", "Opportunities", "All findings"]
+HEADINGS_EN = ["Customer journey map", "Service blueprint", "Pain points", "Fail points", "Wait points", "Metrics",
+               "Risk matrix", "Opportunities", "All findings"]
+SIDE_BY_SIDE = ("Wait points", "Metrics", "Risk matrix")       # in two columns: any reading order
 HEADINGS_ZH = ["顾客旅程图", "服务蓝图", "痛点", "失败点", "风险矩阵", "等待点", "指标", "改进机会", "全部发现"]
 HOSTILE = ["<script>alert(1)</script>", "{{ 7*7 }}", "file:///etc/passwd", "javascript:alert(1)",
            '<a rel="attachment" href="file:///etc/passwd">x</a>', "<style>@import url(http://127.0.0.1:9/x.css)</style>",
@@ -100,9 +101,11 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 def test_contents_in_order(hotel: Path) -> None:
     text = text_of(hotel)
     positions = []
-    for heading in HEADINGS_EN:         # each after the one before (diagram rows reuse some of the words)
-        positions.append(text.find(heading, positions[-1] + 1 if positions else 0))
+    for heading in [h for h in HEADINGS_EN if h not in SIDE_BY_SIDE]:     # each after the one before (diagram rows
+        positions.append(text.find(heading, positions[-1] + 1 if positions else 0))   # reuse some of the words)
         assert positions[-1] != -1, heading
+    for heading in SIDE_BY_SIDE:        # between the fail points and the opportunities
+        assert positions[3] < text.find(heading, positions[3]) < positions[4], heading
     tables = text.find("Pain points", text.rindex("Service blueprint"))
     assert tables == positions[2]
     assert text.startswith("Hotel stay")
@@ -119,7 +122,7 @@ def test_fail_points_ranked_by_risk_then_rpn(hotel: Path) -> None:
     fails = measure(service).fail_points
     expected = sorted(fails, key=lambda f: (f.fail.risk is None, -(f.fail.risk or 0), -(f.fail.rpn or 0)))
     text = text_of(hotel)
-    section = text[text.index("Fail points"):text.index("Risk matrix")]
+    section = text[text.index("Fail points"):text.index("Wait points")]
     found = [section.find(" ".join(f.fail.what.split())) for f in expected]
     assert -1 not in found and found == sorted(found), [f.fail.what for f in expected]
     assert expected[0].fail.risk != expected[-1].fail.risk       # the sample really ranks something

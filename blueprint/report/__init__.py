@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date as Date, datetime, timezone
@@ -15,6 +16,7 @@ from ..rules import flags
 from .context import Context, build_context
 from .diagrams import Section, inline_section, legend, section
 from .paper import FIGURE_CHROME, MARGIN_BOTTOM, PAPERS, Paper, page_for
+from .pdf import Laid
 from .template import DIAGRAMS, render_html
 
 FORMATS = ("pdf", "html")
@@ -77,12 +79,13 @@ def report(source: Document | Service, fmt: str = "pdf", paper_name: str = "a4",
 def _pdf(service: Service, context: Context, page: Paper) -> bytes:
     """The PDF report. The cover is measured first (in a thread, once WeasyPrint is imported, while Graphviz
     draws the journey), so the journey's first figure can take the room under it (or under the title alone, the
-    rest of the cover then opening the tables); the blueprint's connectors name the pages its figures landed on,
-    read back from the laid-out document (drawn again when the guess was wrong)."""
+    rest of the cover then opening the tables); the tables' layout is chosen (in the thread, while Graphviz draws
+    the blueprint); the blueprint's connectors name the pages its figures landed on, read back from the laid-out
+    document (drawn again when the guess was wrong)."""
     from .pdf import lay_out, preload
 
     legends = {view: legend(service, view, page) for view, _ in DIAGRAMS}
-    cover = render_html(context, {view: Section(key, ()) for view, key in legends.items()}, page, cover_only=True)
+    cover = render_html(context, {view: Section(key, ()) for view, key in legends.items()}, page, part="cover")
 
     def room_under_cover() -> tuple[float, float]:
         """The heights left on page 1 under the whole cover (none when it runs over) and under its title."""
@@ -99,19 +102,30 @@ def _pdf(service: Service, context: Context, page: Paper) -> bytes:
         rooms = pool.submit(room_under_cover)
         journey = replace(section(service, "journey", page, first_room=rooms.result, with_legend=False),
                           legend=legends["journey"])
-    first = len(journey.tiles) + 1
-    pages: list[int] | None = None
-    for _ in range(3):
-        blueprint = section(service, "blueprint", page, first, pages=pages, with_legend=False)
-        sections = {"journey": journey, "blueprint": replace(blueprint, legend=legends["blueprint"])}
-        laid = lay_out(render_html(context, sections, page))
-        expected = pages or [first + index for index in range(len(blueprint.tiles))]
-        landed = [laid.where(f"blueprint-{tile.part}") for tile in blueprint.tiles]
-        found = [where[0] if where else number for where, number in zip(landed, expected)]
-        if found == expected:
-            break
-        pages = found
+        heads = {"journey": replace(journey, tiles=()), "blueprint": Section(legends["blueprint"], ())}
+        tables = pool.submit(_tables_layout, lambda pair, tight: lay_out(
+            render_html(context, heads, page, part="tables", pair=pair, tight=tight)))
+        first = len(journey.tiles) + 1
+        pages: list[int] | None = None
+        for _ in range(3):
+            blueprint = section(service, "blueprint", page, first, pages=pages, with_legend=False)
+            sections = {"journey": journey, "blueprint": replace(blueprint, legend=legends["blueprint"])}
+            pair, tight = tables.result()
+            laid = lay_out(render_html(context, sections, page, pair=pair, tight=tight))
+            expected = pages or [first + index for index in range(len(blueprint.tiles))]
+            landed = [laid.where(f"blueprint-{tile.part}") for tile in blueprint.tiles]
+            found = [where[0] if where else number for where, number in zip(landed, expected)]
+            if found == expected:
+                break
+            pages = found
     return laid.pdf()
+
+
+def _tables_layout(lay: Callable[[bool, bool], Laid]) -> tuple[bool, bool]:
+    """(pair, tight) for the tables, the one on the fewest pages: the wait and metric tables beside the risk matrix
+    (side by side, they start a page when they do not fit the rest of one), in one column, or beside it and dense."""
+    options = ((True, False), (False, False), (True, True))       # the first wins a tie
+    return min(options, key=lambda option: lay(*option).pages)
 
 
 def report_pdf(source: Document | Service) -> bytes:

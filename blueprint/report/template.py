@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import re
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from importlib.resources import files
@@ -14,7 +15,7 @@ from .charts import cost_bars, gantt, risk_colour, risk_matrix, stage_bars
 from .. import humanize
 from .context import Context
 from .diagrams import Section
-from .paper import Paper
+from .paper import MIN_TEXT_PT, Paper
 
 DIAGRAMS = (("journey", "report.journey"), ("blueprint", "report.blueprint"))
 
@@ -36,11 +37,15 @@ def environment() -> Environment:
                        keep_trailing_newline=True)
 
 
-def _chart(svg: str) -> Chart:
-    """An SVG of ours as an `<img>` source, with its size in points as the SVG states it."""
-    width = svg.split('width="', 1)[1].split("pt", 1)[0]
-    height = svg.split('height="', 1)[1].split("pt", 1)[0]
-    return Chart("data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii"), width, height)
+def _chart(svg: str, smallest: bool = False) -> Chart:
+    """An SVG of ours as an `<img>` source, with its size in points as the SVG states it, or as small as its
+    smallest text allows (MIN_TEXT_PT) when `smallest`."""
+    width = float(svg.split('width="', 1)[1].split("pt", 1)[0])
+    height = float(svg.split('height="', 1)[1].split("pt", 1)[0])
+    scale = min(1.0, MIN_TEXT_PT / min(map(float, re.findall(r'font-size="([\d.]+)"', svg)), default=1.0)) \
+        if smallest else 1.0
+    return Chart("data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii"),
+                 f"{width * scale:.1f}", f"{height * scale:.1f}")
 
 
 def report_script() -> str:
@@ -48,22 +53,23 @@ def report_script() -> str:
     return asset("interactive.js") + "\n" + asset("report.js")
 
 
-def render_html(context: Context, sections: dict[str, Section], page: Paper, pdf: bool = True,
-                cover_only: bool = False) -> str:
-    """The report's HTML: for WeasyPrint when `pdf`, else the scrolling page with its script; only the cover
-    when `cover_only` (to measure it)."""
+def render_html(context: Context, sections: dict[str, Section], page: Paper, pdf: bool = True, part: str = "all",
+                pair: bool = True, tight: bool = False) -> str:
+    """The report's HTML: for WeasyPrint when `pdf`, else the scrolling page with its script; only the cover or
+    only the tables when `part` says so (to measure them). `pair` sets the wait and metric tables beside the risk
+    matrix, `tight` sets every table denser and the risk matrix and stage bars at their smallest."""
     t = partial(label, context.lang)
     template = environment().from_string(asset("report.html.j2"))
     return template.render(
         c=context, t=t, signed=humanize.score, risk_colour=risk_colour,
         css=Markup(asset("report.css")),      # our own packaged stylesheet, not user text
         script=Markup(report_script()),       # our own packaged scripts: pan, zoom, finding links
-        page_size=page.css_size, pdf=pdf, cover_only=cover_only,
+        page_size=page.css_size, pdf=pdf, part=part, pair=pair, tight=tight,
         shared=any(section.shares_cover for section in sections.values()),
         diagrams=[(view, heading, sections[view]) for view, heading in DIAGRAMS],
-        matrix=_chart(risk_matrix(context.fails, t("report.severity"), t("report.likelihood"))),
+        matrix=_chart(risk_matrix(context.fails, t("report.severity"), t("report.likelihood")), tight),
         unscored=[fail for fail in context.fails if fail.risk is None],
-        bars=_chart(stage_bars(context.stages, t("report.lead_time"), t("report.value_added"))),
+        bars=_chart(stage_bars(context.stages, t("report.lead_time"), t("report.value_added")), tight),
         gantt=_chart(gantt(context.schedule.rows, context.schedule.lead_time_s,
                            (t("report.critical_path"), t("report.other_steps"), t("report.sometimes"))))
         if context.schedule else None,
