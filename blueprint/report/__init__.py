@@ -87,12 +87,14 @@ def _pdf(service: Service, context: Context, page: Paper) -> bytes:
     legends = {view: legend(service, view, page) for view, _ in DIAGRAMS}
     cover = render_html(context, {view: Section(key, ()) for view, key in legends.items()}, page, part="cover")
 
-    def room_under_cover() -> tuple[float, float]:
-        """The heights left on page 1 under the whole cover (none when it runs over) and under its title."""
+    def room_under_cover() -> tuple[float, float, float]:
+        """The heights left on page 1 under the whole cover (none when it runs over) and under its title, and
+        the height of the cover without its title (a page's, when it runs over)."""
         preload()
         laid = lay_out(cover)
         whole, title = laid.where("cover-end"), laid.where("title-end")
-        return room(whole), room(title) or page.figure_height      # too little room: the figure starts a page
+        body = whole[1] - title[1] if whole and title and whole[0] == title[0] == 1 else page.figure_height
+        return room(whole), room(title) or page.figure_height, body   # too little room: the figure starts a page
 
     def room(end: tuple[int, float] | None) -> float:
         left = 0.0 if end is None or end[0] > 1 else page.height - MARGIN_BOTTOM - end[1] - FIGURE_CHROME - UNDER_COVER
@@ -103,6 +105,8 @@ def _pdf(service: Service, context: Context, page: Paper) -> bytes:
         journey = replace(section(service, "journey", page, first_room=rooms.result, with_legend=False),
                           legend=legends["journey"])
         heads = {"journey": replace(journey, tiles=()), "blueprint": Section(legends["blueprint"], ())}
+        if journey.cover_with:      # the cover is not at the tables: measure them without it
+            heads["journey"] = replace(heads["journey"], cover_with=1)
         tables = pool.submit(_tables_layout, lambda pair, tight: lay_out(
             render_html(context, heads, page, part="tables", pair=pair, tight=tight)))
         first = len(journey.tiles) + 1

@@ -26,7 +26,8 @@ from .svgcut import Geometry, crop, geometry, stretch
 
 MAX_SCALE = 1.5         # a small diagram grows to fill its page, its text up to 15 pt
 STRETCH = 1.0           # bands grow by at most their own height to fill a page
-SHARED = 0.8            # the journey's first figure joins the cover when it keeps this much of its scale
+SHARED = 0.8            # a journey figure shares its page with the cover when it keeps this much of its scale
+UNDER_FIGURE = 8.0      # between a figure and the cover under it (report.css: .cover.below)
 MIN_SCALE = MIN_TEXT_PT / SMALL_SIZE    # the smallest text drawn lands on MIN_TEXT_PT
 PAD = 2 * 72 * PAD_INCHES               # Graphviz's margin, both sides
 BELOW_BANDS = 4.0       # room kept under the last lane (row) when the legend is cut off
@@ -75,7 +76,7 @@ class Section:
     legend: Image | None
     tiles: tuple[Tile, ...]
     inline: Markup | None = None
-    shares_cover: bool = False     # the first figure is on the cover's page, under it
+    cover_with: int | None = None   # the figure whose page also holds the cover: 1 under it, a later one over it
 
 
 def inline_section(service: Service, view: str) -> Section:
@@ -368,25 +369,43 @@ def _journey_plan(service: Service, page: Paper) -> tuple[list[Service], float]:
 
 
 def _journey_tiles(service: Service, page: Paper,
-                   first_room: Callable[[], tuple[float, float]] | None) -> tuple[list[Tile], bool]:
-    """The journey's figures, and whether the first shares its page with the cover. `first_room()` gives the
-    heights left on the first page under the whole cover and under its title alone: the cover stays when the first
-    figure fits whole under it at SHARED of the scale a page of its own gives it; else only the title does."""
+                   first_room: Callable[[], tuple[float, float, float]] | None) -> tuple[list[Tile], int | None]:
+    """The journey's figures, and the one whose page also holds the cover (None: none does). `first_room()` gives
+    the heights left on the first page under the whole cover and under its title alone, and the height of the
+    cover without its title. A figure takes the cover when it keeps SHARED of the scale a page of its own gives it
+    (and stays whole): the first, under the cover; else the one that keeps most, over the cover (only the title
+    then stays above the first)."""
     subs, col_w = _journey_plan(service, page)
     with ThreadPoolExecutor(max_workers=2) as pool:
         drawn = list(pool.map(lambda sub: tidy_svg(run_dot(journey_view.journey_dot(sub, col_w), "svg")), subs))
-    under_cover, under_title = first_room() if first_room else (page.figure_height, page.figure_height)
-    first, bottom = geometry(drawn[0]), _body_bottom(geometry(drawn[0]))
-    under = min(page.content_width / first.width, under_cover / bottom)
-    shared = under >= max(MIN_TEXT_PT / first.smallest_font,
-                          SHARED * min(MAX_SCALE, page.content_width / first.width, page.figure_height / bottom))
+    under_cover, under_title, cover = first_room() if first_room else (0.0, page.figure_height, page.figure_height)
+
+    def kept(svg: bytes, room: float) -> float:
+        """The share of its own page's scale a run keeps in `room` (0 when it would not stay whole)."""
+        geo = geometry(svg)
+        bottom, across = _body_bottom(geo), page.content_width / geo.width
+        under = min(across, room / bottom)
+        alone = min(MAX_SCALE, across, page.figure_height / bottom)
+        return under / alone if under >= MIN_TEXT_PT / geo.smallest_font else 0.0
+
+    rooms = [under_title] + [page.figure_height] * (len(drawn) - 1)
+    with_cover: int | None = None                       # the run whose page holds the cover
+    if kept(drawn[0], under_cover) >= SHARED:
+        rooms[0], with_cover = under_cover, 0
+    else:
+        share, index = max(((kept(svg, page.figure_height - cover - UNDER_FIGURE), index)
+                            for index, svg in enumerate(drawn) if index), default=(0.0, 0))
+        if share >= SHARED:
+            rooms[index] -= cover + UNDER_FIGURE
+            with_cover = index
     figures: list[tuple[tuple[Image, ...], tuple[str, ...]]] = []
-    for index, (sub, svg) in enumerate(zip(subs, drawn)):
+    holder: int | None = None
+    for index, (sub, svg, room) in enumerate(zip(subs, drawn, rooms)):
         titles = tuple(stage.title for stage in service.stages if any(s.stage == stage.id for s in sub.steps))
-        height = page.figure_height if index else under_cover if shared else under_title
-        figures += [(images, titles) for images in _journey_pictures(svg, geometry(svg), page, height)]
+        holder = len(figures) + 1 if index == with_cover else holder
+        figures += [(images, titles) for images in _journey_pictures(svg, geometry(svg), page, room)]
     return [Tile(images, titles, (), number, len(figures))
-            for number, (images, titles) in enumerate(figures, 1)], shared
+            for number, (images, titles) in enumerate(figures, 1)], holder
 
 
 def legend(service: Service, view: str, page: Paper, marks: Marks | None = None) -> Image | None:
@@ -395,7 +414,7 @@ def legend(service: Service, view: str, page: Paper, marks: Marks | None = None)
 
 
 def section(service: Service, view: str, page: Paper, first_page: int = 2, marks: Marks | None = None,
-            pages: Sequence[int] | None = None, first_room: Callable[[], tuple[float, float]] | None = None,
+            pages: Sequence[int] | None = None, first_room: Callable[[], tuple[float, float, float]] | None = None,
             with_legend: bool = True) -> Section:
     """`view` of `service` laid out on `page`: legend (unless not `with_legend`) and figures in order. The
     blueprint's figures are on `pages` when known (read back from a laid-out report), else one a page from
@@ -405,5 +424,5 @@ def section(service: Service, view: str, page: Paper, first_page: int = 2, marks
     if view == "blueprint":
         tiles = _blueprint_tiles(service, page, (lambda i: pages[i]) if pages else (lambda i: first_page + i), marks)
         return Section(key, tuple(tiles))
-    tiles, shared = _journey_tiles(service, page, first_room)
-    return Section(key, tuple(tiles), shares_cover=shared)
+    tiles, holder = _journey_tiles(service, page, first_room)
+    return Section(key, tuple(tiles), cover_with=holder)

@@ -65,7 +65,7 @@ def render_html(context: Context, sections: dict[str, Section], page: Paper, pdf
         css=Markup(asset("report.css")),      # our own packaged stylesheet, not user text
         script=Markup(report_script()),       # our own packaged scripts: pan, zoom, finding links
         page_size=page.css_size, pdf=pdf, part=part, pair=pair, tight=tight,
-        shared=any(section.shares_cover for section in sections.values()),
+        cover_with=next((section.cover_with for section in sections.values() if section.cover_with), None),
         diagrams=[(view, heading, sections[view]) for view, heading in DIAGRAMS],
         matrix=_chart(risk_matrix(context.fails, t("report.severity"), t("report.likelihood")), tight),
         unscored=[fail for fail in context.fails if fail.risk is None],
