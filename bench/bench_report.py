@@ -31,6 +31,7 @@ BEFORE = {          # A4 landscape pages before issue 11 (a3, letter: 9/15, 29/3
     "big-60-steps.yaml": 43, "hotel-stay.yaml": 24, "online-order-return.yaml": 16, "outpatient-visit.zh.yaml": 18,
 }
 MM = 72 / 25.4
+BLUEPRINT_HEADINGS, JOURNEY_HEADINGS = ("Service blueprint", "服务蓝图"), ("Customer journey map", "顾客旅程图")
 NOTO_EM = 1.448     # pdftotext -bbox word height per point of font size (Noto Sans CJK)
 
 
@@ -71,8 +72,8 @@ def measure(source: Path, folder: Path, repeat: int) -> list[str]:
         subprocess.run([str(BLUEPRINT), "report", str(source), "-o", str(out)], check=True, capture_output=True)
         best = min(best, time.perf_counter() - start)
     texts = page_texts(out)
-    blueprint = [number for number, text in enumerate(texts, 1) if any(h in text for h in ("Service blueprint", "服务蓝图"))]
-    journey = [number for number, text in enumerate(texts, 1) if any(h in text for h in ("Customer journey map", "顾客旅程图"))]
+    blueprint = [number for number, text in enumerate(texts, 1) if any(h in text for h in BLUEPRINT_HEADINGS)]
+    journey = [number for number, text in enumerate(texts, 1) if any(h in text for h in JOURNEY_HEADINGS)]
     least = min(ink(out, number) for number in blueprint + journey)
     limit = math.ceil(0.6 * BEFORE[source.name]) if source.name in BEFORE else None
     smallest = smallest_pt(out)

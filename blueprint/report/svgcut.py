@@ -217,7 +217,7 @@ def stretch(svg: bytes, geo: Geometry, taller: float, wider: float = 0.0) -> byt
         cy = ty + (min(points[1::2]) + max(points[1::2])) / 2
         dx, dy = across(cx) - cx, down(cy) - cy
         for element in shapes:
-            move(element, lambda at: at + dx, lambda at: at + dy)
+            move(element, lambda at, dx=dx: at + dx, lambda at, dy=dy: at + dy)
     min_x, min_y, width, height = (float(n) for n in root.get("viewBox", "0 0 0 0").split())
     root.set("width", f"{width + wider:.2f}pt")
     root.set("height", f"{height + taller:.2f}pt")
