@@ -7,6 +7,8 @@ import xml.etree.ElementTree as ET
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from operator import add
 
 _NS = "{http://www.w3.org/2000/svg}"
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
@@ -215,9 +217,9 @@ def stretch(svg: bytes, geo: Geometry, taller: float, wider: float = 0.0) -> byt
         # any other box, tag, badge or label moves whole, by where its centre goes
         cx = tx + (min(points[0::2]) + max(points[0::2])) / 2
         cy = ty + (min(points[1::2]) + max(points[1::2])) / 2
-        dx, dy = across(cx) - cx, down(cy) - cy
+        right, lower = partial(add, across(cx) - cx), partial(add, down(cy) - cy)
         for element in shapes:
-            move(element, lambda at, dx=dx: at + dx, lambda at, dy=dy: at + dy)
+            move(element, right, lower)
     min_x, min_y, width, height = (float(n) for n in root.get("viewBox", "0 0 0 0").split())
     root.set("width", f"{width + wider:.2f}pt")
     root.set("height", f"{height + taller:.2f}pt")
