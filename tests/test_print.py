@@ -157,19 +157,50 @@ def test_stretch_grows_the_bands_and_keeps_the_boxes() -> None:
     assert service is not None
     svg = render(service, "blueprint", "svg")
     geo = geometry(svg)
-    tall = stretch(svg, geo, 200.0)
+    tall = stretch(svg, geo, 200.0, 300.0)
     assert geometry(tall).height == pytest.approx(geo.height + 200, abs=0.01)
+    assert geometry(tall).width == pytest.approx(geo.width + 300, abs=0.01)
     before, after = Picture(svg), Picture(tall)
     lanes = [ident for ident in before.ids("lane.")]
     grown = [after.rect(lane).bottom - after.rect(lane).top - (before.rect(lane).bottom - before.rect(lane).top)
              for lane in lanes]
     assert sum(grown) == pytest.approx(200, abs=1) and min(grown) > 0
+    assert all(after.rect(lane).width == pytest.approx(before.rect(lane).width + 300, abs=0.5) for lane in lanes)
+    steps = sorted(before.ids("step."), key=lambda step: before.rect(step).left)
+    gaps = [after.rect(b).left - after.rect(a).right - (before.rect(b).left - before.rect(a).right)
+            for a, b in zip(steps, steps[1:])]
+    assert gaps and all(gap == pytest.approx(300 / len(steps), abs=0.5) for gap in gaps)    # gutters share it
     for box in before.ids("a."):                    # every box keeps its size and stays inside its lane
         old, new = before.rect(box), after.rect(box)
         assert new.bottom - new.top == pytest.approx(old.bottom - old.top, abs=0.05)
         assert new.right - new.left == pytest.approx(old.right - old.left, abs=0.05)
         lane = after.rect(f"lane.{box.split('.')[2]}")
         assert lane.top <= new.top and new.bottom <= lane.bottom
+
+
+def ink(pdf: Path, page: int) -> float:
+    """Share of the page inside its margins that is not white, from a 20 dpi greyscale render."""
+    pgm = subprocess.run(["pdftoppm", "-gray", "-r", "20", "-f", str(page), "-l", str(page), str(pdf)],
+                         capture_output=True, check=True).stdout
+    _, size, _, pixels = pgm.split(b"\n", 3)
+    width, height = (int(n) for n in size.split())
+    margin = int(12 / 25.4 * 20)
+    inside = [pixels[y * width + x] for y in range(margin, height - margin) for x in range(margin, width - margin)]
+    return sum(1 for value in inside if value < 250) / len(inside)
+
+
+def test_first_page_holds_the_title_and_the_first_journey_figure(hotel_pdf: Path) -> None:
+    first = pages_text(hotel_pdf)[0]
+    assert first.startswith("Hotel stay") and "Customer journey map" in first and "Compare rooms" in first
+    assert ink(hotel_pdf, 1) > 0.3
+
+
+def test_a_journey_too_tall_for_a_page_is_cut_into_even_strips(tmp_path: Path) -> None:
+    """ed-visit's runs each need two pages: the rows are shared between them, no page holds one row."""
+    pdf = make_report(tmp_path, SAMPLES / "ed-visit-older-patient.yaml")
+    journey = [number for number, page in enumerate(pages_text(pdf), 1) if "Customer journey map" in page]
+    assert len(journey) == 4
+    assert all(ink(pdf, number) > 0.2 for number in journey)           # a page of one row is ~0.1
 
 
 @pytest.mark.parametrize("steps", [4, 8])
