@@ -145,7 +145,8 @@ class Text(Kind):
     def schema(self, defs: dict[str, Any]) -> dict[str, Any]:
         if self.shown is not None:
             return dict(self.shown)
-        schema: dict[str, Any] = {"type": "string"}
+        # a number is text as written (`title: 2024`): an editor must not flag it; ids and durations it fails
+        schema: dict[str, Any] = {"type": ["string", "number"] if self.numbers and not self.pattern else "string"}
         if self.pattern:
             schema["pattern"] = self.pattern
         if self.examples:
@@ -391,7 +392,8 @@ class Spec:
                                   "type": "object"}
         if not cls.SHORTHAND:
             return schema
-        return {"anyOf": [{"type": "string", "description": f"short for {{{cls.SHORTHAND}: ...}}"}, schema],
+        short = next(k for k in cls.KEYS if k.name == cls.SHORTHAND).kind.schema(defs)
+        return {"anyOf": [{**short, "description": f"short for {{{cls.SHORTHAND}: ...}}"}, schema],
                 "description": schema["description"], "title": cls.__name__}
 
 
