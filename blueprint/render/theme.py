@@ -107,5 +107,5 @@ def contrast(a: str, b: str) -> float:
 
 
 def readable(fill: str) -> str:
-    """White or INK, whichever reads better on `fill`."""
-    return "#FFFFFF" if contrast("#FFFFFF", fill) >= contrast(INK, fill) else INK
+    """White or black, whichever reads better on `fill` (on mid tones such as orange only black keeps 4.5:1)."""
+    return "#FFFFFF" if contrast("#FFFFFF", fill) >= contrast("#000000", fill) else "#000000"
