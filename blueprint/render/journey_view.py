@@ -366,30 +366,39 @@ def _emotion(canvas: Canvas, service: Service, columns: dict[str, Column], top: 
     for level in (2, 1, 0, -1, -2):
         canvas.node(MARGIN + HEAD_W + 10, zero - level * LEVEL, 16, 12, shape="plaintext",
                     label=Html(text_lines([humanize.score(level)], SMALL_SIZE, SECONDARY)))
-    curves = curve_lanes(service)
+    scores = curve_lanes(service)
     piece = 0
-    for index, (lane, points) in enumerate(curves.items()):
-        offset = (index - (len(curves) - 1) / 2) * LANE_OFFSET
-        runs: list[list[tuple[float, float]]] = [[]]
-        for step in service.steps:
-            score = points.get(step.id)
-            if score is None:
-                runs.append([])
-            else:
-                runs[-1].append((columns[step.id].x + offset, zero - score * LEVEL))
+    for index, (lane, (points, pieces)) in enumerate(_curves(service, columns, zero).items()):
         style = {"color": CURVE_COLORS[index % len(CURVE_COLORS)], "style": CURVE_STYLES[index % len(CURVE_STYLES)]}
-        for run in runs:
-            spline = smooth(run)
-            for k in range(len(run) - 1):
-                piece += 1
-                canvas.curve(spline[3 * k:3 * k + 4], id=f"emotion.curve.{piece}", penwidth=2.2,
-                             **{**style, "class": f"curve lane-{lane}"})
+        for bezier in pieces:
+            piece += 1
+            canvas.curve(bezier, id=f"emotion.curve.{piece}", penwidth=2.2, **{**style, "class": f"curve lane-{lane}"})
         for step in service.steps:
-            score = points.get(step.id)
-            if score is not None:
+            if step.id in points:
                 ident = f"emotion.{step.id}.{lane}" if step.emotions else f"emotion.{step.id}"
-                _point(canvas, step, columns[step.id].x + offset, zero - score * LEVEL, score, ident, lane,
-                       style["color"] if len(curves) > 1 else "#FFFFFF")
+                _point(canvas, step, *points[step.id], scores[lane][step.id], ident, lane,
+                       style["color"] if len(scores) > 1 else "#FFFFFF")
+
+
+def _curves(service: Service, columns: dict[str, Column], zero: float) -> dict[str, tuple[dict[str, Point],
+                                                                                           list[list[Point]]]]:
+    """Each customer lane's emotion points (x, y) by step, and its curve as Bézier pieces (4 points each), broken
+    at every step where that lane has no emotion."""
+    lanes = curve_lanes(service)
+    curves = {}
+    for index, (lane, scores) in enumerate(lanes.items()):
+        offset = (index - (len(lanes) - 1) / 2) * LANE_OFFSET
+        points = {step.id: (columns[step.id].x + offset, zero - scores[step.id] * LEVEL)
+                  for step in service.steps if step.id in scores}
+        runs: list[list[Point]] = [[]]
+        for step in service.steps:
+            if step.id in points:
+                runs[-1].append(points[step.id])
+            else:
+                runs.append([])
+        curves[lane] = (points, [spline[3 * k:3 * k + 4] for run in runs if len(run) > 1
+                                 for spline in [smooth(run)] for k in range(len(run) - 1)])
+    return curves
 
 
 def _point(canvas: Canvas, step: Step, x: float, y: float, score: int, ident: str, lane: str, ring: str) -> None:
@@ -404,49 +413,29 @@ def _point(canvas: Canvas, step: Step, x: float, y: float, score: int, ident: st
                     penwidth=2.0 if ring != "#FFFFFF" else 1.5, label="", **{"class": f"emotion lane-{lane}"})
 
 
-def _runs(service: Service, columns: dict[str, Column], zero: float) -> list[tuple[str, list[Point]]]:
-    """Each customer lane's curve as runs of points (x, y) between the steps where that lane has no emotion."""
-    curves = curve_lanes(service)
-    runs: list[tuple[str, list[Point]]] = []
-    for index, (lane, points) in enumerate(curves.items()):
-        offset = (index - (len(curves) - 1) / 2) * LANE_OFFSET
-        runs.append((lane, []))
-        for step in service.steps:
-            score = points.get(step.id)
-            if score is None:
-                runs.append((lane, []))
-            else:
-                runs[-1][1].append((columns[step.id].x + offset, zero - score * LEVEL))
-    return [run for run in runs if run[1]]
-
-
 def _split(bezier: list[Point], zero: float) -> list[list[Point]]:
     """A curve piece cut where it crosses the zero line (once at most: the curve never overshoots its points)."""
-    (x0, y0), (x3, y3) = bezier[0], bezier[-1]
-    if (y0 - zero) * (y3 - zero) >= 0:
+    start, end = bezier[0][1] - zero, bezier[-1][1] - zero
+    if start * end >= 0:
         return [bezier]
     low, high = 0.0, 1.0
-    for _ in range(30):
+    for _ in range(30):         # bisection to well under a hundredth of a point
         t = (low + high) / 2
-        if (_at(bezier, t)[1] - zero) * (y0 - zero) > 0:
-            low = t
-        else:
-            high = t
+        low, high = (t, high) if (_halves(bezier, t)[0][-1][1] - zero) * start > 0 else (low, t)
+    left, right = _halves(bezier, (low + high) / 2)
+    crossing = (left[-1][0], zero)
+    return [left[:-1] + [crossing], [crossing] + right[1:]]
+
+
+def _halves(bezier: list[Point], t: float) -> tuple[list[Point], list[Point]]:
+    """A cubic Bézier cut at parameter `t` (de Casteljau)."""
+    def lerp(a: Point, b: Point) -> Point:
+        return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
     a, b, c, d = bezier
-    ab, bc, cd = _lerp(a, b, t), _lerp(b, c, t), _lerp(c, d, t)
-    abc, bcd = _lerp(ab, bc, t), _lerp(bc, cd, t)
-    middle = _lerp(abc, bcd, t)
-    return [[a, ab, abc, (middle[0], zero)], [(middle[0], zero), bcd, cd, d]]
-
-
-def _lerp(a: Point, b: Point, t: float) -> Point:
-    return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
-
-
-def _at(bezier: list[Point], t: float) -> Point:
-    a, b, c, d = bezier
-    ab, bc, cd = _lerp(a, b, t), _lerp(b, c, t), _lerp(c, d, t)
-    return _lerp(_lerp(ab, bc, t), _lerp(bc, cd, t), t)
+    ab, bc, cd = lerp(a, b), lerp(b, c), lerp(c, d)
+    abc, bcd = lerp(ab, bc), lerp(bc, cd)
+    middle = lerp(abc, bcd)
+    return [a, ab, abc, middle], [middle, bcd, cd, d]
 
 
 def _mood(service: Service, columns: dict[str, Column], top: float, width: float, height: float) -> str:
@@ -461,15 +450,26 @@ def _mood(service: Service, columns: dict[str, Column], top: float, width: float
 
     ops = [fill(MOOD_BAND[1], "P", [(left, top), (width, top), (width, zero), (left, zero)]),
            fill(MOOD_BAND[-1], "P", [(left, zero), (width, zero), (width, top + EMOTION_H), (left, top + EMOTION_H)])]
-    for _, run in _runs(service, columns, zero):
-        spline = smooth(run)
-        for k in range(len(run) - 1):
-            for piece in _split(spline[3 * k:3 * k + 4], zero):
-                (xa, ya), (xb, yb) = piece[0], piece[-1]
-                if abs(ya - zero) < 0.01 and abs(yb - zero) < 0.01:
-                    continue
-                base_a, base_b = (xa, zero), (xb, zero)
-                outline = [base_a, base_a, piece[0], piece[0], *piece[1:], piece[-1], base_b, base_b, base_b, base_a,
-                           base_a]     # straight sides as Bézier pieces
-                ops.append(fill(MOOD_AREA[1 if min(ya, yb) < zero else -1], "b", outline))
+    for _, pieces in _curves(service, columns, zero).values():
+        for sign, area in _areas([part for bezier in pieces for part in _split(bezier, zero)], zero):
+            base_a, base_b = (area[0][0], zero), (area[-1][0], zero)
+            outline = [base_a, base_a, area[0], area[0], *area[1:], area[-1], base_b, base_b, base_b, base_a,
+                       base_a]     # the straight sides as Bézier pieces
+            ops.append(fill(MOOD_AREA[sign], "b", outline))
     return " ".join(ops)
+
+
+def _areas(pieces: list[list[Point]], zero: float) -> list[tuple[int, list[Point]]]:
+    """Consecutive curve pieces on one side of the zero line joined into one path (3n+1 points) each, with the side:
+    1 above, -1 below; pieces lying on the line are left out."""
+    areas: list[tuple[int, list[Point]]] = []
+    for piece in pieces:
+        (_, ya), (_, yb) = piece[0], piece[-1]
+        if abs(ya - zero) < 0.01 and abs(yb - zero) < 0.01:
+            continue
+        sign = 1 if min(ya, yb) < zero else -1
+        if areas and areas[-1][0] == sign and areas[-1][1][-1] == piece[0]:
+            areas[-1][1].extend(piece[1:])
+        else:
+            areas.append((sign, list(piece)))
+    return areas
