@@ -145,7 +145,7 @@ def poster(document: Document, view: str = "blueprint", paper: str = "a1", tile:
     geo = geometry(svg)
     layout = fit_paper(geo.width, geo.height, geo.smallest_font, paper)
     src = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
-    page_w, page_h, grid = 0.0, 0.0, []
+    page_w, page_h, grid = 0.0, 0.0, list[Tile]()
     if tile:     # only the poster's drawing is cut into tiles, scaled and centred to fill them
         layout, page_w, page_h, grid = tiled(layout, tile)
     html = environment().from_string(asset("poster.html.j2")).render(
