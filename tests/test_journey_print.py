@@ -15,6 +15,7 @@ from PIL import Image
 from blueprint.api import load_service
 from blueprint.model import Service
 from blueprint.render import render
+from blueprint.render.dot import quote
 from blueprint.render.theme import INK, contrast, readable
 from support import ROOT, SAMPLES, run_cli
 from svg_geometry import SVG, Picture
@@ -208,3 +209,13 @@ def test_pdftoppm_gray_agrees_with_our_grey() -> None:
     pgm = subprocess.run(["pdftoppm", "-gray", "-r", "20", "-"], input=pdf, capture_output=True, check=True).stdout
     _, size, _, pixels = pgm.split(b"\n", 3)
     assert abs(pixels[len(pixels) // 2] - _grey(fill)) <= 2
+
+
+def test_strings_past_graphviz_16384_byte_limit_are_joined_and_read_back_whole() -> None:
+    """A long map's _background (and any long attribute) is written as "…" + "…": Graphviz reads it back whole."""
+    value = ("情绪 \\ \" " * 3000)[:20000]          # 3-byte characters, backslashes and quotes across the cuts
+    dot = f'digraph g {{ graph [comment={quote(value)}]; a [label="x"]; }}'
+    assert dot.count('" + "') == 4 and all(len(piece.encode()) < 16384 for piece in dot.split('" + "'))
+    out = subprocess.run(["dot", "-Tcanon"], input=dot.encode(), capture_output=True, check=True).stdout.decode()
+    written = re.search(r'comment="((?:[^"\\]|\\.)*)"', out.replace("\\\n", "")).group(1)
+    assert written.replace('\\"', '"').replace("\\\\", "\\") == value
