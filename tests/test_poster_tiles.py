@@ -127,3 +127,11 @@ def test_every_tile_of_a_real_tiled_poster_holds_a_fair_share(tmp_path: Path, sa
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(out), "-"], capture_output=True, text=True,
                           check=True).stdout.split("\f")
     assert f"{len(inks)} × {paper.upper()}" in " ".join(text[0].split())      # the assembly map counts them
+
+
+def test_the_single_sheet_centres_the_poster() -> None:
+    a1_w, a1_h = 841 * MM, 594 * MM
+    fitted = _fit(1000.0, 1000.0, 4.0, "a1")
+    scale = (a1_h - CHROME_H) / 1000                          # 1.581: the height binds, the width has room
+    assert fitted.scale == pytest.approx(scale) and fitted.smallest_pt == pytest.approx(4 * scale)
+    assert fitted.top == pytest.approx(0) and fitted.left == pytest.approx((a1_w - 1000 * scale - CHROME_W) / 2)

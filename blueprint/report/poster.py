@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from markupsafe import Markup
 
@@ -63,9 +63,11 @@ class Layout:
 
 
 def _fit(width: float, height: float, smallest: float, paper: str) -> Layout:
+    """The diagram scaled to fit the sheet, title block above it, the two centred on the sheet."""
     sheet_w, sheet_h = SHEETS[paper]
     scale = min((sheet_w - 2 * SHEET_MARGIN) / width, (sheet_h - 2 * SHEET_MARGIN - TITLE_H) / height)
-    return Layout(sheet_w, sheet_h, scale, width * scale, height * scale, smallest * scale)
+    fitted = Layout(sheet_w, sheet_h, scale, width * scale, height * scale, smallest * scale)
+    return replace(fitted, left=(sheet_w - fitted.content_w) / 2, top=(sheet_h - fitted.content_h) / 2)
 
 
 def fit_paper(width: float, height: float, smallest: float, paper: str) -> Layout:
