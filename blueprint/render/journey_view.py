@@ -18,7 +18,7 @@ from . import marks as mark
 from .marks import Marks
 from .theme import (CONDITIONAL_FILL, CURVE_COLORS, CURVE_STYLES, EMOTION_COLOR, FONT_SIZE, HEADING_SIZE, INK,
                     JOURNEY_TINT, LINE_HEIGHT, MOMENT, MOOD_AREA, MOOD_BAND, NOTE_SIZE, PAIN, SECONDARY,
-                    SMALL_LINE_HEIGHT, SMALL_SIZE, WAIT, WAIT_OVER, Tint, readable)
+                    SMALL_LINE_HEIGHT, SMALL_SIZE, WAIT_OVER, Tint, readable)
 
 MARGIN = 12.0
 HEAD_W = 112.0
@@ -212,14 +212,15 @@ def _plain(kind: str, lane: str | None = None) -> Cell:
 
 def _wait(canvas: Canvas, step: Step, column: Column, y: float, h: float, lines: list[str]) -> None:
     assert step.wait is not None
-    color = WAIT_OVER if step.wait.excess_s else WAIT
+    tint, over = JOURNEY_TINT["wait"], bool(step.wait.excess_s)
+    color = WAIT_OVER if over else tint.card
     ink = readable(color)
     html = text_lines(lines[:1], FONT_SIZE, ink, bold=True)
     if lines[1:]:
         html = stack(html, text_lines(lines[1:], SMALL_SIZE, ink))
     canvas.node(column.x, y, column.cell, h - 10, id=f"wait.{step.id}", shape="box", style="rounded,filled",
-                fillcolor=color, color=JOURNEY_TINT["wait"].line if color == WAIT else color, label=Html(html),
-                **{"class": "wait over" if step.wait.excess_s else "wait"})
+                fillcolor=color, color=WAIT_OVER if over else tint.line, label=Html(html),
+                **{"class": "wait over" if over else "wait"})
 
 
 def _thinks(canvas: Canvas, step: Step, column: Column, y: float, h: float, lines: list[str]) -> None:

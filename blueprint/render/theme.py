@@ -67,13 +67,13 @@ CURVE_STYLES = ("solid", "dashed", "dotted", "bold")
 
 @dataclass(frozen=True)
 class Tint:
-    """A journey-map row's colours: its band, its title cell, its cards' fill and outline, its text. Bands and
-    cards are light enough for black-and-white print, dark enough to print as a tone, and every text keeps
-    4.5:1 (WCAG AA) on what it sits on."""
+    """A journey-map row's colours: its band, its title cell, its cards' fill and outline, its text. Bands print
+    as a light tone (grey 200-250 of 255), outlines keep 3:1 on their band and every text 4.5:1 (WCAG AA) on what
+    it sits on, so the map reads in black-and-white print."""
     band: str
     head: str
-    card: str
-    line: str
+    card: str = ""          # "": the row has no cards
+    line: str = ""
     ink: str = INK
 
 
@@ -85,7 +85,7 @@ JOURNEY_TINT = {
     "action": Tint("#FDF5DD", "#FBE3A4", "#FFE7A6", "#8D6E00"),
     "wait": Tint("#FDF0E2", "#FAD7B0", WAIT, "#B26A00"),
     "thinks": Tint("#F1EEF6", "#D9CCEC", "#E5DDF3", "#5E35B1"),
-    "emotion": Tint("#EFF2F3", "#CFD8DC", "#EFF2F3", "#90A4AE"),
+    "emotion": Tint("", "#CFD8DC"),             # its band is MOOD_BAND, drawn under the curve's area
     "pain": Tint("#FCEBF1", "#F6C6D8", "#F8D3E1", PAIN, PAIN),
     "opportunity": Tint("#E9F4EA", "#C6E5CD", "#D0EAD3", OPPORTUNITY, "#1B5E20"),
 }
