@@ -110,10 +110,11 @@ def tile_inks(pdf: Path) -> list[float]:
     return [ink(pdf, page) for page in range(2, pages + 1)]
 
 
-@pytest.mark.parametrize("sample, view, paper", [("hotel-stay", "blueprint", "a4"), ("hotel-stay", "journey", "a3"),
-                                                 ("outpatient-visit.zh", "journey", "a4")])
+@pytest.mark.parametrize("sample, view, paper, size", [("hotel-stay", "blueprint", "a4", "A1 at 115 %"),
+                                                       ("hotel-stay", "journey", "a3", "A1 at 95 %"),
+                                                       ("outpatient-visit.zh", "journey", "a4", "A1 at 88 %")])
 def test_every_tile_of_a_real_tiled_poster_holds_a_fair_share(tmp_path: Path, sample: str, view: str,
-                                                              paper: str) -> None:
+                                                              paper: str, size: str) -> None:
     """Before, the hotel's blueprint on A4 ended in a column of slivers (tiles at 2-3 % ink against 70 %), its
     journey on A3 in one at 5 %."""
     out = tmp_path / "tiles.pdf"
@@ -126,7 +127,7 @@ def test_every_tile_of_a_real_tiled_poster_holds_a_fair_share(tmp_path: Path, sa
     assert min(inks) >= max(0.25, mean / 2), [round(value, 2) for value in inks]
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(out), "-"], capture_output=True, text=True,
                           check=True).stdout.split("\f")
-    assert f"{len(inks)} × {paper.upper()}" in " ".join(text[0].split())      # the assembly map counts them
+    assert f"{len(inks)} × {paper.upper()} · {size} · 10 mm overlap" in " ".join(text[0].split())   # the map
 
 
 def test_the_single_sheet_centres_the_poster() -> None:

@@ -147,12 +147,12 @@ def poster(document: Document, view: str = "blueprint", paper: str = "a1", tile:
     geo = geometry(svg)
     layout = fit_paper(geo.width, geo.height, geo.smallest_font, paper)
     src = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
-    page_w, page_h, grid = 0.0, 0.0, list[Tile]()
+    page_w, page_h, grid, nominal = 0.0, 0.0, list[Tile](), layout.scale
     if tile:     # only the poster's drawing is cut into tiles, scaled and centred to fill them
         layout, page_w, page_h, grid = tiled(layout, tile)
     html = environment().from_string(asset("poster.html.j2")).render(
         css=Markup(asset("poster.css")), title=document.service.title, date=report_date(date),
         lang=document.service.lang, paper=paper.upper(), src=src, layout=layout, margin=SHEET_MARGIN,
         title_h=TITLE_H, tiles=grid, page_w=page_w, page_h=page_h, tile_margin=TILE_MARGIN, overlap=OVERLAP,
-        tile_paper=(tile or "").upper())
+        tile_paper=(tile or "").upper(), percent=round(100 * layout.scale / nominal))
     return html_to_pdf(html)
