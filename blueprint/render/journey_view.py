@@ -16,9 +16,9 @@ from .grid import condition
 from .legend import draw_legend, legend_items, legend_size
 from . import marks as mark
 from .marks import Marks
-from .theme import (CONDITIONAL_FILL, CURVE_COLORS, CURVE_STYLES, EMOTION_COLOR, FONT_SIZE, HEADING_SIZE, INK,
-                    JOURNEY_TINT, LINE_HEIGHT, MOMENT, MOOD_AREA, MOOD_BAND, NOTE_SIZE, PAIN, SECONDARY,
-                    SMALL_LINE_HEIGHT, SMALL_SIZE, WAIT_OVER, Tint, readable)
+from .theme import (CONDITIONAL_FILL, CONDITIONAL_LINE, CURVE_COLORS, CURVE_STYLES, EMOTION_COLOR, FONT_SIZE,
+                    HEADING_SIZE, INK, JOURNEY_TINT, LINE_HEIGHT, MOMENT, MOOD_AREA, MOOD_BAND, NOTE_SIZE, PAIN,
+                    SECONDARY, SMALL_LINE_HEIGHT, SMALL_SIZE, WAIT_OVER, Tint, readable)
 
 MARGIN = 12.0
 HEAD_W = 112.0
@@ -29,7 +29,6 @@ EMOTION_H = LEVEL * 4 + 44
 MAX_CELL_LINES = 10
 LANE_OFFSET = 7.0           # emotion points of several customer lanes at one step stand side by side
 GRAPH = {"layout": "nop2", "outputorder": "edgesfirst", "bgcolor": "#FFFFFF"}
-CONDITIONAL_EDGE = "#B26A00"    # a conditional step's dashed outline: 3:1 on the step band
 
 
 @dataclass(frozen=True)
@@ -301,7 +300,7 @@ def journey_dot(service: Service, col_w: float = COL_W, marks: Marks | None = No
         canvas.node(column.x, y + step_h / 2, column.cell, step_h - 8, id=f"step.{step.id}", shape="box",
                     style="rounded,filled" + (",dashed" if step.conditional else ""),
                     fillcolor=CONDITIONAL_FILL if step.conditional else tint.card,
-                    color=CONDITIONAL_EDGE if step.conditional else tint.line, label=Html(html),
+                    color=CONDITIONAL_LINE if step.conditional else tint.line, label=Html(html),
                     **{"class": "step narrow" if narrow(service, step) else "step"})
     y += step_h
     for row, h in zip(rows, heights):
