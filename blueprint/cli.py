@@ -517,8 +517,21 @@ def poster(
     typer.echo(f"wrote {out}")
 
 
+def _only_the_command_named(argv: list[str]) -> None:
+    """When the first argument names a command, leave Typer only that one to set up.
+
+    Typer inspects every parameter of every registered command before it parses anything; a pre-commit hook
+    running `check` should not pay for the other eleven (about 15 ms of a 90 ms start).
+    """
+    named = [info for info in app.registered_commands
+             if argv[1:2] == [info.name or typer.main.get_command_name(info.callback.__name__)]]  # type: ignore[union-attr]
+    if named:
+        app.registered_commands = named
+
+
 def _run() -> None:
     """The app; standard output on a full disk is exit 2, not a traceback."""
+    _only_the_command_named(sys.argv)
     try:
         app(prog_name="blueprint")
     except OSError as exc:

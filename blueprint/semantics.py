@@ -308,7 +308,7 @@ class _Builder:
     def action(self, spec: ActionSpec, path: Path, step: str, lane: Lane) -> Action:
         loc = self.loc(path)
         if lane.kind is LaneKind.EVIDENCE:
-            extra = sorted(spec.model_fields_set - {"text"})
+            extra = sorted(spec.given - {"text"})
             if extra:
                 self.error("E004", f"an action in evidence lane '{lane.id}' is text only; remove "
                            + ", ".join(f"'{key}'" for key in extra), loc, step=step, lane=lane.id)

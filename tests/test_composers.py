@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from blueprint import loader
+from blueprint import loader, yaml_fallback
 from blueprint.loader import SourcedFloat, SourcedInt
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,7 +62,7 @@ def _c(text: str) -> Any:
 
 
 def _agree(text: str) -> None:
-    assert _outcome(_c, text) == _outcome(loader._compose_events, text)
+    assert _outcome(_c, text) == _outcome(yaml_fallback.compose_events, text)
 
 
 def test_the_c_composer_is_built() -> None:

@@ -68,6 +68,37 @@ def test_all_errors_of_a_file_in_one_run() -> None:
     assert len(found) == 4
 
 
+def test_a_duration_over_100_years_is_e107_saying_so() -> None:
+    document = check_yaml("""\
+        blueprint: 1
+        title: Long
+        stages:
+          - id: visit
+            title: Visit
+            steps: [{id: enter, actions: {customer: {text: Waits, duration: 40000d}}}]
+        """)
+    assert [(f.code, f.line, f.column, f.message) for f in document.findings] == [
+        ("E107", 6, 69, "'40000d' is longer than 100 years; no step of a service takes that long")]
+
+
+def test_a_shorthand_value_is_reported_at_its_own_place_under_its_own_key() -> None:
+    document = check_yaml("""\
+        blueprint: 1
+        title: Shorthand
+        stages:
+          - id: visit
+            title: Visit
+            steps:
+              - id: enter
+                actions: {customer: true}
+                wait: 5 m
+        """)
+    assert [(f.code, f.line, f.column, f.message) for f in document.findings] == [
+        ("E004", 8, 29, 'customer: expected text, got true; quote it: "true"'),
+        ("E107", 9, 15, "'5 m' is not a duration; write number-unit pairs without spaces, e.g. 45s, 5m, 1h30m, "
+                        "1.5h, 2d")]
+
+
 def test_unknown_key_suggests_the_close_one() -> None:
     document = check_yaml("""\
         blueprint: 1
