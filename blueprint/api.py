@@ -4,8 +4,8 @@ from __future__ import annotations
 import gc
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .findings import BlueprintError, Finding, Severity, UsageError
 from .loader import MAX_BYTES, load_bytes
@@ -18,8 +18,7 @@ SERVICE_SUFFIXES = (".yaml", ".yml")
 _TOP_LEVEL_KEY = re.compile(rb"^blueprint[ \t]*:", re.MULTILINE)
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(NamedTuple):
     """One checked file: the service (None when invalid) and every finding, in file order."""
 
     file: str

@@ -1,8 +1,8 @@
 """Findings (errors and design flags), their codes, and the one error root."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class Severity(StrEnum):
@@ -11,8 +11,7 @@ class Severity(StrEnum):
     INFO = "info"
 
 
-@dataclass(frozen=True)
-class Code:
+class Code(NamedTuple):
     code: str
     title: str
     severity: Severity
@@ -66,8 +65,7 @@ CODES: dict[str, Code] = {c.code: c for c in (
 FLAG_CODES = tuple(code for code in CODES if not code.startswith("E"))
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     file: str
     line: int
     column: int

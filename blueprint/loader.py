@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
-from typing import Any
+from typing import Any, NamedTuple
 
 from .findings import Finding
 from .model import Loc
@@ -52,16 +51,15 @@ COLUMN_BITS = 24
 _COLUMN_MASK = (1 << COLUMN_BITS) - 1
 
 
-@dataclass
-class Locations:
+class Locations(NamedTuple):
     """Where each value and each mapping key stands, by its path in the data.
 
     Places are kept 0-based as the parser gives them, and read as 1-based Locs only when asked:
     most are never asked for.
     """
 
-    values: dict[Path, Place] = field(default_factory=dict)
-    keys: dict[Path, Place] = field(default_factory=dict)
+    values: dict[Path, Place]
+    keys: dict[Path, Place]
 
     def value(self, path: Path) -> Loc:
         """The value at `path`, or the nearest enclosing node that has a place."""
@@ -91,8 +89,7 @@ def _loc_after(before: str) -> Loc:
     return Loc(before.count("\n") + 1, len(before) - before.rfind("\n"))
 
 
-@dataclass
-class Loaded:
+class Loaded(NamedTuple):
     data: Any
     locations: Locations
     findings: list[Finding]
@@ -246,19 +243,19 @@ def load_text(text: str, file: str) -> Loaded:
     """Parse YAML text into data and locations; findings hold anything refused."""
     refused = _refused_unparsed(text, file)
     if refused is not None:
-        return Loaded(None, Locations(), [refused])
+        return Loaded(None, Locations({}, {}), [refused])
     try:
         data, values, keys, found = compose(text)
         locations = Locations(values, keys)
     except _Stop as stop:
-        data, locations, found = None, Locations(), stop.found + [stop.problem]
+        data, locations, found = None, Locations({}, {}), stop.found + [stop.problem]
     return Loaded(data, locations, [_finding(problem, file, text) for problem in found])
 
 
 def load_bytes(raw: bytes, file: str) -> Loaded:
     """Decode and parse a file's bytes."""
     if len(raw) > MAX_BYTES:
-        return Loaded(None, Locations(), [Finding(
+        return Loaded(None, Locations({}, {}), [Finding(
             file, 1, 1, "E004", f"the file is over the size limit of {MAX_BYTES // 2**20} MB")])
     try:
         text = decode(raw)
@@ -266,6 +263,6 @@ def load_bytes(raw: bytes, file: str) -> Loaded:
         before = raw[:exc.start]
         line = before.count(b"\n") + 1
         column = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
-        return Loaded(None, Locations(), [Finding(
+        return Loaded(None, Locations({}, {}), [Finding(
             file, line, column, "E001", f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as UTF-8")])
     return load_text(text, file)

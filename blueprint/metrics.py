@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 from .flowgraph import predecessors, topological
 from .model import Endpoint, FailPoint, Service, Step, Value
@@ -32,8 +33,7 @@ class Cost:
 NO_COST = Cost()
 
 
-@dataclass(frozen=True)
-class StepMetrics:
+class StepMetrics(NamedTuple):
     id: str
     stage: str
     wait_s: float
@@ -51,8 +51,7 @@ class StepMetrics:
         return self.wait_s + self.chain_s
 
 
-@dataclass(frozen=True)
-class StageMetrics:
+class StageMetrics(NamedTuple):
     id: str
     start_s: float
     finish_s: float
@@ -63,15 +62,13 @@ class StageMetrics:
         return self.finish_s - self.start_s
 
 
-@dataclass(frozen=True)
-class FailMetrics:
+class FailMetrics(NamedTuple):
     step: str
     lane: str
     fail: FailPoint
 
 
-@dataclass(frozen=True)
-class ServiceCost:
+class ServiceCost(NamedTuple):
     currency: str | None
     cost: Cost
     expected: float               # each step's cost weighted by its chance
@@ -82,8 +79,7 @@ class ServiceCost:
         return self.currency is not None or self.cost.total > 0
 
 
-@dataclass(frozen=True)
-class TouchpointMetrics:
+class TouchpointMetrics(NamedTuple):
     step: str
     name: str
     channel: str | None

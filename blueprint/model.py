@@ -81,8 +81,7 @@ class Dimension(StrEnum):
     EMPATHY = "empathy"
 
 
-@dataclass(frozen=True)
-class Lane:
+class Lane(NamedTuple):
     id: str
     title: str
     kind: LaneKind
@@ -91,8 +90,7 @@ class Lane:
     rate: float | None = None      # cost of one hour of this lane's work
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     """A drawn line: it lies between lane `above` and lane `below` (lane ids)."""
 
     name: LineName
@@ -279,8 +277,7 @@ class Flow(NamedTuple):
         return self.origin in (FlowOrigin.TIME, FlowOrigin.SUPPORT)
 
 
-@dataclass(frozen=True)
-class Persona:
+class Persona(NamedTuple):
     name: str
     about: str | None = None
     goals: tuple[str, ...] = ()

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 
 from .durations import parse_duration
 from .findings import CODES, FLAG_CODES, Finding
@@ -20,28 +19,24 @@ _LINE_PHRASE = {LineName.INTERACTION: "the line of interaction", LineName.VISIBI
                 LineName.INTERNAL: "the line of internal interaction"}
 
 
-@dataclass
 class _Builder:
-    spec: ServiceSpec
-    validated: Validated
-    locations: Locations
-    file: str
-    findings: list[Finding] = field(default_factory=list)
-    hint: Suggester = field(default_factory=Suggester)
-    # unknown lane id -> where actions, alongside or emotion/thinks entries name it:
-    # (code, loc, step, the lane the finding is about, message)
-    unknown_lanes: dict[str, list[tuple[str, Loc, str, str, str]]] = field(default_factory=dict)
-    misspelt: set[str] = field(default_factory=set)   # unknown lane ids reported once, at the declaration
-    # step id -> where its `after` stands and the ids it names
-    afters: dict[str, tuple[Path, list[str]]] = field(default_factory=dict)
-    step_ids: set[str] = field(default_factory=set)
-    stage_steps: dict[str, tuple[str, str]] = field(default_factory=dict)   # stage -> its first and last step
-    lane_id_locs: dict[str, Loc] = field(default_factory=dict)
-    alongside_locs: dict[Endpoint, Loc] = field(default_factory=dict)
+    """Builds the model from a checked spec, collecting the semantic findings."""
 
-    def __post_init__(self) -> None:
-        self.step_ids = {step.id for stage in self.spec.stages for step in stage.steps}
-        self.stage_steps = {stage.id: (stage.steps[0].id, stage.steps[-1].id) for stage in self.spec.stages}
+    def __init__(self, spec: ServiceSpec, validated: Validated, locations: Locations, file: str) -> None:
+        self.spec, self.validated, self.locations, self.file = spec, validated, locations, file
+        self.findings: list[Finding] = []
+        self.hint = Suggester()
+        # unknown lane id -> where actions, alongside or emotion/thinks entries name it:
+        # (code, loc, step, the lane the finding is about, message)
+        self.unknown_lanes: dict[str, list[tuple[str, Loc, str, str, str]]] = {}
+        self.misspelt: set[str] = set()   # unknown lane ids reported once, at the declaration
+        # step id -> where its `after` stands and the ids it names
+        self.afters: dict[str, tuple[Path, list[str]]] = {}
+        self.step_ids = {step.id for stage in spec.stages for step in stage.steps}
+        # stage -> its first and last step
+        self.stage_steps = {stage.id: (stage.steps[0].id, stage.steps[-1].id) for stage in spec.stages}
+        self.lane_id_locs: dict[str, Loc] = {}
+        self.alongside_locs: dict[Endpoint, Loc] = {}
 
     def loc(self, path: Path) -> Loc:
         if self.validated.index_map:  # only after salvage did list items move

@@ -4,7 +4,6 @@ from __future__ import annotations
 import copy
 import difflib
 import typing
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from .findings import Finding
@@ -45,12 +44,11 @@ class Suggester:
         return suggest(word, choices)
 
 
-@dataclass
-class Validated:
+class Validated(NamedTuple):
     spec: ServiceSpec | None
     findings: list[Finding]
-    pruned_ids: set[str] = field(default_factory=set)
-    index_map: dict[Path, list[int]] = field(default_factory=dict)
+    pruned_ids: set[str]                  # ids of the parts a salvage dropped
+    index_map: dict[Path, list[int]]      # where the items of a salvaged list stood in the file
 
     def original(self, path: Path) -> Path:
         """Where a path of the salvaged data stood in the file before invalid parts were dropped."""
@@ -211,13 +209,14 @@ def validate(data: Any, locations: Locations, file: str) -> Validated:
         loc = locations.value(())
         if data is None:
             message = "the file is empty; a service file starts with 'blueprint: 1'"
-            return Validated(None, [Finding(file, loc.line, loc.column, "E005", message)])
+            return Validated(None, [Finding(file, loc.line, loc.column, "E005", message)], set(), {})
         return Validated(None, [Finding(file, loc.line, loc.column, "E004",
-                                        "the file must be a mapping of keys (blueprint, title, stages, ...)")])
+                                        "the file must be a mapping of keys (blueprint, title, stages, ...)")],
+                         set(), {})
     hint = Suggester()
     spec, problems = _check(data, hint)
     if not problems:
-        return Validated(spec, [])
+        return Validated(spec, [], set(), {})
     findings = [_finding(file, data, locations, problem) for problem in problems]
     salvaged = _salvage(data, problems)
     return Validated(salvaged[0], findings, salvaged[1], salvaged[2])

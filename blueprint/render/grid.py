@@ -1,7 +1,7 @@
 """The blueprint grid computed by us: column centres, lane bands, header rows and box sizes (points)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .. import humanize
 from ..i18n import label
@@ -24,8 +24,7 @@ CRITICAL_H = 6.0            # the critical mark across the top of a heading
 WHEN_GAP = 3.0              # between a conditional step's title box and its condition box
 
 
-@dataclass(frozen=True)
-class Spacing:
+class Spacing(NamedTuple):
     """The room the blueprint gives its parts (points): the screen's, or the denser one paper uses."""
 
     title_w: float = TITLE_W
@@ -52,8 +51,7 @@ PRINT = Spacing(title_w=96.0, box_w=112.0, col_w=142.0, edge=12.0, pad_top=22.0,
 PAPER_SPACINGS = (NARROW, PRINT, SCREEN)
 
 
-@dataclass(frozen=True)
-class Box:
+class Box(NamedTuple):
     """A rectangle by its centre and size."""
 
     x: float
@@ -78,8 +76,7 @@ class Box:
         return self.y + self.h / 2
 
 
-@dataclass(frozen=True)
-class ActionText:
+class ActionText(NamedTuple):
     lines: list[str]
     duration: str | None
 
@@ -94,8 +91,7 @@ def action_text(action: Action, width: float = SCREEN.text_w) -> ActionText:
     return ActionText(text.wrap(action.text, width, FONT_SIZE, max_lines=MAX_LINES), duration)
 
 
-@dataclass(frozen=True)
-class Grid:
+class Grid(NamedTuple):
     width: float
     columns: dict[str, float]                      # step id -> centre x
     stage_row: tuple[float, float]                 # top, bottom

@@ -1,7 +1,7 @@
 """What a comparison marks on the new version's diagrams: steps added, actions and steps changed, steps removed."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..i18n import label
 from . import text
@@ -12,8 +12,7 @@ REMOVED_W = 540.0           # the widest the "removed" box grows before its text
 HALO = 4.0                  # how far a changed action's mark shows around its box
 
 
-@dataclass(frozen=True)
-class Marks:
+class Marks(NamedTuple):
     added: frozenset[str] = frozenset()                     # step ids new in this version
     changed: frozenset[tuple[str, str]] = frozenset()       # (step, lane) of actions whose content changed
     changed_steps: frozenset[str] = frozenset()             # steps whose own fields (wait, emotion, ...) changed

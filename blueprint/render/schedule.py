@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from typing import NamedTuple
 
 from .. import humanize
 from ..metrics import measure
@@ -18,8 +19,7 @@ TICK_STEPS = (60, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 1
 MIN_TICK_GAP = 70.0         # points between axis labels
 
 
-@dataclass(frozen=True)
-class Bar:
+class Bar(NamedTuple):
     step: str
     left: float
     right: float
@@ -35,8 +35,7 @@ class Bar:
         return self.left < self.caption_x < self.right
 
 
-@dataclass(frozen=True)
-class Strip:
+class Strip(NamedTuple):
     bars: tuple[Bar, ...]
     tracks: int
     ticks: tuple[tuple[float, str], ...]    # x, label
@@ -48,8 +47,7 @@ class Strip:
         return self.tracks * TRACK_H + AXIS_H + 6
 
 
-@dataclass(frozen=True)
-class Timing:
+class Timing(NamedTuple):
     start_s: float
     finish_s: float
     critical: bool
