@@ -14,7 +14,7 @@ HEADING_SIZE = 11.0
 MAX_LINES = 6               # longer action text is cut with an ellipsis
 
 INK = "#263238"
-MUTED = "#607D8B"
+MUTED = "#546E7A"          # small grey text (durations, captions): 5.4:1 on white, WCAG AA
 
 LANE_FILL = {
     LaneKind.EVIDENCE: "#F4EFE6",
@@ -32,9 +32,9 @@ LANE_HEAD = {
 }
 LANE_INK = {
     LaneKind.EVIDENCE: "#6D4C41",
-    LaneKind.CUSTOMER: "#8D6E00",
-    LaneKind.FRONTSTAGE: "#1565C0",
-    LaneKind.BACKSTAGE: "#2E7D32",
+    LaneKind.CUSTOMER: "#6D5600",
+    LaneKind.FRONTSTAGE: "#0D47A1",
+    LaneKind.BACKSTAGE: "#1B5E20",
     LaneKind.SUPPORT: "#5E35B1",
 }
 
@@ -52,7 +52,7 @@ ADDED = "#2E9E44"           # comparison marks (render --compare)
 CHANGED = "#00ACC1"
 
 FLOW_STYLE = {"request": "solid", "data": "dotted", "return": "dashed"}
-FLOW_COLOR = {"request": "#455A64", "data": "#1E88E5", "return": "#E65100"}
+FLOW_COLOR = {"request": "#455A64", "data": "#1565C0", "return": "#BF360C"}   # labels on white: >= 4.5:1
 
 EMOTION_COLOR = {-2: "#C62828", -1: "#EF6C00", 0: "#9E9E9E", 1: "#7CB342", 2: "#2E7D32"}
 
