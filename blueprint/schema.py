@@ -15,7 +15,7 @@ from typing import Any, ClassVar, NamedTuple, Protocol
 
 from .durations import DURATION_PATTERN, parse_duration
 from .findings import CODES, FLAG_CODES
-from .loader import SourcedFloat, SourcedInt
+from .loader import Path, SourcedFloat, SourcedInt
 from .model import Dimension, Direction, FlowKind, LaneKind, LineName, Value
 
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*$"
@@ -23,7 +23,6 @@ REFERENCE_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z][A-Za-z0-9_-]*)?$"
 SCHEMA_ID = "https://blueprint.example/schema/v1.json"
 MAX_DURATION_S = 100 * 365 * 86400
 INVALID: Any = object()       # what a check returns for a value it refused (after saying why)
-Path = tuple[str | int, ...]
 
 _SCORE = "be a whole number from 1 to 5"
 _AMOUNT = "be a number of 0 or more"
