@@ -15,7 +15,7 @@ from typing import Any, ClassVar, NamedTuple, Protocol
 
 from .durations import DURATION_PATTERN, parse_duration
 from .findings import CODES, FLAG_CODES
-from .loader import SourcedFloat, SourcedInt
+from .loader import Path, SourcedFloat, SourcedInt
 from .model import Dimension, Direction, FlowKind, LaneKind, LineName, Value
 
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*$"
@@ -23,7 +23,6 @@ REFERENCE_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z][A-Za-z0-9_-]*)?$"
 SCHEMA_ID = "https://blueprint.example/schema/v1.json"
 MAX_DURATION_S = 100 * 365 * 86400
 INVALID: Any = object()       # what a check returns for a value it refused (after saying why)
-Path = tuple[str | int, ...]
 
 _SCORE = "be a whole number from 1 to 5"
 _AMOUNT = "be a number of 0 or more"
@@ -145,7 +144,8 @@ class Text(Kind):
     def schema(self, defs: dict[str, Any]) -> dict[str, Any]:
         if self.shown is not None:
             return dict(self.shown)
-        schema: dict[str, Any] = {"type": "string"}
+        # a number is text as written (`title: 2024`): an editor must not flag it; ids and durations it fails
+        schema: dict[str, Any] = {"type": ["string", "number"] if self.numbers and not self.pattern else "string"}
         if self.pattern:
             schema["pattern"] = self.pattern
         if self.examples:
@@ -391,7 +391,8 @@ class Spec:
                                   "type": "object"}
         if not cls.SHORTHAND:
             return schema
-        return {"anyOf": [{"type": "string", "description": f"short for {{{cls.SHORTHAND}: ...}}"}, schema],
+        short = next(k for k in cls.KEYS if k.name == cls.SHORTHAND).kind.schema(defs)
+        return {"anyOf": [{**short, "description": f"short for {{{cls.SHORTHAND}: ...}}"}, schema],
                 "description": schema["description"], "title": cls.__name__}
 
 

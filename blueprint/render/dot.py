@@ -31,9 +31,13 @@ def num(value: float) -> str:
     return "0" if text == "-0" else text
 
 
+QUOTED_MAX = 4000          # characters: Graphviz refuses a quoted string over 16384 bytes, so longer ones are joined
+
+
 def quote(value: str) -> str:
-    """A double-quoted DOT string that Graphviz reads back literally."""
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A double-quoted DOT string that Graphviz reads back literally (a long one as pieces joined by `+`)."""
+    pieces = [value[i:i + QUOTED_MAX] for i in range(0, len(value), QUOTED_MAX)] or [""]
+    return " + ".join('"' + piece.replace("\\", "\\\\").replace('"', '\\"') + '"' for piece in pieces)
 
 
 def escape(text: str) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any
 
 from .. import humanize
@@ -10,14 +11,14 @@ from ..i18n import label
 from ..model import Service, Step
 from . import text
 from .customers import curve_lanes, customer_lanes, narrow
-from .dot import Canvas, Html, line_height, smooth, stack, text_lines
+from .dot import Canvas, Html, Point, line_height, num, smooth, stack, text_lines
 from .grid import condition
 from .legend import draw_legend, legend_items, legend_size
 from . import marks as mark
 from .marks import Marks
 from .theme import (CONDITIONAL_FILL, CONDITIONAL_LINE, CURVE_COLORS, CURVE_STYLES, EMOTION_COLOR, FONT_SIZE,
-                    HEADING_SIZE, INK, LINE_HEIGHT, MOMENT, MUTED, NOTE_SIZE, OPPORTUNITY, PAIN, SMALL_LINE_HEIGHT,
-                    SMALL_SIZE, STAGE_FILL, STEP_FILL, WAIT, WAIT_OVER)
+                    HEADING_SIZE, INK, JOURNEY_TINT, LINE_HEIGHT, MOMENT, MOOD_AREA, MOOD_BAND, NOTE_SIZE, PAIN,
+                    SECONDARY, SMALL_LINE_HEIGHT, SMALL_SIZE, WAIT_OVER, Tint, readable)
 
 MARGIN = 12.0
 HEAD_W = 112.0
@@ -28,7 +29,6 @@ EMOTION_H = LEVEL * 4 + 44
 MAX_CELL_LINES = 10
 LANE_OFFSET = 7.0           # emotion points of several customer lanes at one step stand side by side
 GRAPH = {"layout": "nop2", "outputorder": "edgesfirst", "bgcolor": "#FFFFFF"}
-ROW_FILL = ("#FAFAFA", "#FFFFFF")
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,10 @@ class Row:
     heading: str
     cells: dict[str, Lines]             # wrapped lines per step
     draw: Cell | None                   # None: the emotion curves
+
+    @property
+    def tint(self) -> Tint:
+        return JOURNEY_TINT[self.name.split(".")[0]]
 
 
 def _count(lines: Lines) -> int:
@@ -167,24 +171,25 @@ def _rows(service: Service, columns: dict[str, Column]) -> list[Row]:
                     {s.id: [] for s in steps if s.emotion is not None}, None))
     rows.append(Row("pain", label(lang, "journey.pain"),
                     {s.id: _bullets(tuple(n.text for n in s.pains), columns[s.id].text) for s in steps if s.pains},
-                    _tinted("pain", "#FCE4EC", PAIN)))
+                    _tinted("pain")))
     rows.append(Row("opportunity", label(lang, "journey.opportunity"),
                     {s.id: _bullets(tuple(n.text for n in s.opportunities), columns[s.id].text)
-                     for s in steps if s.opportunities}, _tinted("opportunity", "#E8F5E9", OPPORTUNITY)))
+                     for s in steps if s.opportunities}, _tinted("opportunity")))
     return [row for row in rows if row.cells]
 
 
 def _touchpoint(canvas: Canvas, step: Step, column: Column, y: float, h: float, parts: list[list[str]]) -> None:
     name, small, moment = parts
-    html = text_lines(name, FONT_SIZE, INK, bold=True)
+    tint = JOURNEY_TINT["touchpoint"]
+    html = text_lines(name, FONT_SIZE, tint.ink, bold=True)
     if small:
-        html = stack(html, text_lines(small, SMALL_SIZE, MUTED))
+        html = stack(html, text_lines(small, SMALL_SIZE, SECONDARY))
     box_h = h - 10
     badge_h = len(moment) * SMALL_LINE_HEIGHT + 6 if moment else 0.0
     if moment:   # room for the badge under the text
         html = stack(html, f'<TABLE BORDER="0" CELLPADDING="0"><TR><TD HEIGHT="{badge_h + 4:g}"> </TD></TR></TABLE>')
     canvas.node(column.x, y, column.cell, box_h, id=f"touchpoint.{step.id}", shape="box", style="rounded,filled",
-                fillcolor="#E3F0FB", color=MOMENT if moment else "#90CAF9", penwidth=2.0 if moment else 1.0,
+                fillcolor=tint.card, color=MOMENT if moment else tint.line, penwidth=2.0 if moment else 1.0,
                 label=Html(html))
     if moment:
         canvas.node(column.x, y + box_h / 2 - badge_h / 2 - 5, column.cell - 12, badge_h, id=f"moment.{step.id}",
@@ -195,33 +200,40 @@ def _touchpoint(canvas: Canvas, step: Step, column: Column, y: float, h: float, 
 def _plain(kind: str, lane: str | None = None) -> Cell:
     suffix = f".{lane}" if lane else ""
 
+    tint = JOURNEY_TINT[kind]
+
     def draw(canvas: Canvas, step: Step, column: Column, y: float, h: float, lines: list[str]) -> None:
         canvas.node(column.x, y, column.cell, h - 10, id=f"{kind}.{step.id}{suffix}", shape="box",
-                    style="rounded,filled", fillcolor="#FFF4D6", color="#F3D37A",
-                    label=Html(text_lines(lines, FONT_SIZE, INK)))
+                    style="rounded,filled", fillcolor=tint.card, color=tint.line, penwidth=1.0,
+                    label=Html(text_lines(lines, FONT_SIZE, tint.ink)))
     return draw
 
 
 def _wait(canvas: Canvas, step: Step, column: Column, y: float, h: float, lines: list[str]) -> None:
     assert step.wait is not None
-    color = WAIT_OVER if step.wait.excess_s else WAIT
-    html = text_lines(lines[:1], FONT_SIZE, "#FFFFFF", bold=True)
+    tint, over = JOURNEY_TINT["wait"], bool(step.wait.excess_s)
+    color = WAIT_OVER if over else tint.card
+    ink = readable(color)
+    html = text_lines(lines[:1], FONT_SIZE, ink, bold=True)
     if lines[1:]:
-        html = stack(html, text_lines(lines[1:], SMALL_SIZE, "#FFFFFF"))
+        html = stack(html, text_lines(lines[1:], SMALL_SIZE, ink))
     canvas.node(column.x, y, column.cell, h - 10, id=f"wait.{step.id}", shape="box", style="rounded,filled",
-                fillcolor=color, color=color, label=Html(html),
-                **{"class": "wait over" if step.wait.excess_s else "wait"})
+                fillcolor=color, color=WAIT_OVER if over else tint.line, label=Html(html),
+                **{"class": "wait over" if over else "wait"})
 
 
 def _thinks(canvas: Canvas, step: Step, column: Column, y: float, h: float, lines: list[str]) -> None:
+    tint = JOURNEY_TINT["thinks"]
     canvas.node(column.x, y, column.cell, h - 10, id=f"thinks.{step.id}", shape="note", style="filled",
-                fillcolor="#FFFDE7", color="#E0D68A", label=Html(text_lines(lines, FONT_SIZE, INK, italic=True)))
+                fillcolor=tint.card, color=tint.line, label=Html(text_lines(lines, FONT_SIZE, tint.ink, italic=True)))
 
 
-def _tinted(kind: str, fill: str, ink: str) -> Cell:
+def _tinted(kind: str) -> Cell:
+    tint = JOURNEY_TINT[kind]
+
     def draw(canvas: Canvas, step: Step, column: Column, y: float, h: float, items: list[list[str]]) -> None:
         canvas.node(column.x, y, column.cell, h - 10, id=f"{kind}.{step.id}", shape="box", style="rounded,filled",
-                    fillcolor=fill, color=ink, penwidth=0.8, label=Html(_bullet_table(items, ink)))
+                    fillcolor=tint.card, color=tint.line, penwidth=0.8, label=Html(_bullet_table(items, tint.ink)))
     return draw
 
 
@@ -258,35 +270,41 @@ def journey_dot(service: Service, col_w: float = COL_W, marks: Marks | None = No
     width = max(width, legend_w + 2 * MARGIN)
     legend_bottom = body_bottom + (legend_h + 16 if keys else 0)
     height = legend_bottom + mark.removed_height(removed) + MARGIN
-    canvas = Canvas(width, height, GRAPH)
+    tops = list(accumulate(heights[:-1], initial=body_top))
+    emotion = next((top for row, top in zip(rows, tops) if row.draw is None), None)
+    # the emotion row's tints and shaded area lie under every band: Graphviz draws _background first
+    canvas = Canvas(width, height, GRAPH if emotion is None else
+                    {**GRAPH, "_background": _mood(service, columns, emotion, width, height)})
     canvas.anchor(0, 0)
     canvas.anchor(width, height)
 
     y = MARGIN
-    _heading_row(canvas, "stage", label(lang, "journey.stage"), 0, y, y + stage_h, "#CFD8DC")
+    _heading_row(canvas, "stage", label(lang, "journey.stage"), y, y + stage_h, JOURNEY_TINT["stage"])
     for stage in service.stages:
         first, final = columns[stage.steps[0].id], columns[stage.steps[-1].id]
         left, right = first.x - first.w / 2, final.x + final.w / 2
         canvas.node((left + right) / 2, y + stage_h / 2, right - left - 8, stage_h - 8, id=f"stage.{stage.id}",
-                    shape="box", style="rounded,filled", fillcolor=STAGE_FILL, color=STAGE_FILL,
-                    label=Html(text_lines(stage_lines[stage.id], HEADING_SIZE, "#FFFFFF", bold=True)))
+                    shape="box", style="rounded,filled", fillcolor=JOURNEY_TINT["stage"].card,
+                    color=JOURNEY_TINT["stage"].line,
+                    label=Html(text_lines(stage_lines[stage.id], HEADING_SIZE, JOURNEY_TINT["stage"].ink, bold=True)))
     y += stage_h
-    _heading_row(canvas, "step", label(lang, "journey.step"), 1, y, y + step_h, "#ECEFF1")
+    tint = JOURNEY_TINT["step"]
+    _heading_row(canvas, "step", label(lang, "journey.step"), y, y + step_h, tint)
     if marks:
         _halos(canvas, service, marks, columns, y, step_h, rows, heights)
     for step in steps:
         column = columns[step.id]
-        html = text_lines(step_lines[step.id], FONT_SIZE, INK, bold=True)
+        html = text_lines(step_lines[step.id], FONT_SIZE, tint.ink, bold=True)
         if step.conditional:        # dashed, with its condition and chance, as on the blueprint
-            html = stack(html, text_lines(when_lines[step.id], SMALL_SIZE, INK))
+            html = stack(html, text_lines(when_lines[step.id], SMALL_SIZE, tint.ink))
         canvas.node(column.x, y + step_h / 2, column.cell, step_h - 8, id=f"step.{step.id}", shape="box",
                     style="rounded,filled" + (",dashed" if step.conditional else ""),
-                    fillcolor=CONDITIONAL_FILL if step.conditional else STEP_FILL,
-                    color=CONDITIONAL_LINE if step.conditional else "#CFD8DC", label=Html(html),
+                    fillcolor=CONDITIONAL_FILL if step.conditional else tint.card,
+                    color=CONDITIONAL_LINE if step.conditional else tint.line, label=Html(html),
                     **{"class": "step narrow" if narrow(service, step) else "step"})
     y += step_h
-    for index, (row, h) in enumerate(zip(rows, heights)):
-        _heading_row(canvas, row.name, row.heading, index, y, y + h, ROW_FILL[index % 2])
+    for row, h in zip(rows, heights):
+        _heading_row(canvas, row.name, row.heading, y, y + h, row.tint, filled=row.draw is not None)
         if row.draw is None:
             _emotion(canvas, service, columns, y, h)
         else:
@@ -329,12 +347,14 @@ def _halos(canvas: Canvas, service: Service, marks: Marks, columns: dict[str, Co
                 mark.halo(canvas, f"changed.{step.id}.{lane}", column.x, row_top + h / 2, column.cell, h - 10)
 
 
-def _heading_row(canvas: Canvas, name: str, heading: str, index: int, top: float, bottom: float, fill: str) -> None:
-    canvas.band(f"row.{name}", 0, top, canvas.width, bottom, style="filled", fillcolor=fill, color="#E0E0E0",
-                penwidth=0.6)
+def _heading_row(canvas: Canvas, name: str, heading: str, top: float, bottom: float, tint: Tint,
+                 filled: bool = True) -> None:
+    """A row's band across the map (unfilled where _background paints it) and its title cell."""
+    fill = {"style": "filled", "fillcolor": tint.band} if filled else {"bgcolor": ""}   # "": not the graph's
+    canvas.band(f"row.{name}", 0, top, canvas.width, bottom, color="#FFFFFF", penwidth=1.2, **fill)
     lines = text.wrap(heading, HEAD_W - 16, FONT_SIZE, bold=True, max_lines=3)
-    canvas.band(f"rowtitle.{name}", 0, top, MARGIN + HEAD_W, bottom, style="filled", fillcolor="#ECEFF1",
-                color="#E0E0E0", penwidth=0.6, label=Html(text_lines(lines, FONT_SIZE, INK, bold=True)),
+    canvas.band(f"rowtitle.{name}", 0, top, MARGIN + HEAD_W, bottom, style="filled", fillcolor=tint.head,
+                color="#FFFFFF", penwidth=1.2, label=Html(text_lines(lines, FONT_SIZE, INK, bold=True)),
                 lp=((MARGIN + HEAD_W) / 2, (top + bottom) / 2))
 
 
@@ -345,31 +365,40 @@ def _emotion(canvas: Canvas, service: Service, columns: dict[str, Column], top: 
                 color="#90A4AE", penwidth=0.8)
     for level in (2, 1, 0, -1, -2):
         canvas.node(MARGIN + HEAD_W + 10, zero - level * LEVEL, 16, 12, shape="plaintext",
-                    label=Html(text_lines([humanize.score(level)], SMALL_SIZE, MUTED)))
-    curves = curve_lanes(service)
+                    label=Html(text_lines([humanize.score(level)], SMALL_SIZE, SECONDARY)))
+    scores = curve_lanes(service)
     piece = 0
-    for index, (lane, points) in enumerate(curves.items()):
-        offset = (index - (len(curves) - 1) / 2) * LANE_OFFSET
-        runs: list[list[tuple[float, float]]] = [[]]
-        for step in service.steps:
-            score = points.get(step.id)
-            if score is None:
-                runs.append([])
-            else:
-                runs[-1].append((columns[step.id].x + offset, zero - score * LEVEL))
+    for index, (lane, (points, pieces)) in enumerate(_curves(service, columns, zero).items()):
         style = {"color": CURVE_COLORS[index % len(CURVE_COLORS)], "style": CURVE_STYLES[index % len(CURVE_STYLES)]}
-        for run in runs:
-            spline = smooth(run)
-            for k in range(len(run) - 1):
-                piece += 1
-                canvas.curve(spline[3 * k:3 * k + 4], id=f"emotion.curve.{piece}", penwidth=2.2,
-                             **{**style, "class": f"curve lane-{lane}"})
+        for bezier in pieces:
+            piece += 1
+            canvas.curve(bezier, id=f"emotion.curve.{piece}", penwidth=2.2, **{**style, "class": f"curve lane-{lane}"})
         for step in service.steps:
-            score = points.get(step.id)
-            if score is not None:
+            if step.id in points:
                 ident = f"emotion.{step.id}.{lane}" if step.emotions else f"emotion.{step.id}"
-                _point(canvas, step, columns[step.id].x + offset, zero - score * LEVEL, score, ident, lane,
-                       style["color"] if len(curves) > 1 else "#FFFFFF")
+                _point(canvas, step, *points[step.id], scores[lane][step.id], ident, lane,
+                       style["color"] if len(scores) > 1 else "#FFFFFF")
+
+
+def _curves(service: Service, columns: dict[str, Column], zero: float) -> dict[str, tuple[dict[str, Point],
+                                                                                           list[list[Point]]]]:
+    """Each customer lane's emotion points (x, y) by step, and its curve as Bézier pieces (4 points each), broken
+    at every step where that lane has no emotion."""
+    lanes = curve_lanes(service)
+    curves = {}
+    for index, (lane, scores) in enumerate(lanes.items()):
+        offset = (index - (len(lanes) - 1) / 2) * LANE_OFFSET
+        points = {step.id: (columns[step.id].x + offset, zero - scores[step.id] * LEVEL)
+                  for step in service.steps if step.id in scores}
+        runs: list[list[Point]] = [[]]
+        for step in service.steps:
+            if step.id in points:
+                runs[-1].append(points[step.id])
+            else:
+                runs.append([])
+        curves[lane] = (points, [spline[3 * k:3 * k + 4] for run in runs if len(run) > 1
+                                 for spline in [smooth(run)] for k in range(len(run) - 1)])
+    return curves
 
 
 def _point(canvas: Canvas, step: Step, x: float, y: float, score: int, ident: str, lane: str, ring: str) -> None:
@@ -377,8 +406,70 @@ def _point(canvas: Canvas, step: Step, x: float, y: float, score: int, ident: st
     color = EMOTION_COLOR[score]
     if step.pains:
         canvas.node(x, y, 22, 22, id=ident, shape="doublecircle", style="filled", fillcolor=color, color=PAIN,
-                    penwidth=1.8, label=Html(text_lines(["!"], FONT_SIZE, "#FFFFFF", bold=True)),
+                    penwidth=1.8, label=Html(text_lines(["!"], FONT_SIZE, readable(color), bold=True)),
                     **{"class": f"emotion pain lane-{lane}"})
     else:
         canvas.node(x, y, 14, 14, id=ident, shape="circle", style="filled", fillcolor=color, color=ring,
                     penwidth=2.0 if ring != "#FFFFFF" else 1.5, label="", **{"class": f"emotion lane-{lane}"})
+
+
+def _split(bezier: list[Point], zero: float) -> list[list[Point]]:
+    """A curve piece cut where it crosses the zero line (once at most: the curve never overshoots its points)."""
+    start, end = bezier[0][1] - zero, bezier[-1][1] - zero
+    if start * end >= 0:
+        return [bezier]
+    low, high = 0.0, 1.0
+    for _ in range(30):         # bisection to well under a hundredth of a point
+        t = (low + high) / 2
+        low, high = (t, high) if (_halves(bezier, t)[0][-1][1] - zero) * start > 0 else (low, t)
+    left, right = _halves(bezier, (low + high) / 2)
+    crossing = (left[-1][0], zero)
+    return [left[:-1] + [crossing], [crossing] + right[1:]]
+
+
+def _halves(bezier: list[Point], t: float) -> tuple[list[Point], list[Point]]:
+    """A cubic Bézier cut at parameter `t` (de Casteljau)."""
+    def lerp(a: Point, b: Point) -> Point:
+        return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
+    a, b, c, d = bezier
+    ab, bc, cd = lerp(a, b), lerp(b, c), lerp(c, d)
+    abc, bcd = lerp(ab, bc), lerp(bc, cd)
+    middle = lerp(abc, bcd)
+    return [a, ab, abc, middle], [middle, bcd, cd, d]
+
+
+def _mood(service: Service, columns: dict[str, Column], top: float, width: float, height: float) -> str:
+    """Graphviz _background drawing ops (xdot) for the emotion row whose top is `top`: its band tinted green above
+    the zero line and rose below, and the area between each curve and the zero line shaded in the same hues."""
+    zero = top + EMOTION_H / 2
+    left = MARGIN + HEAD_W
+
+    def fill(color: str, op: str, points: list[Point]) -> str:
+        return f"C {len(color)} -{color} {op} {len(points)} " + \
+            " ".join(f"{num(x)} {num(height - y)}" for x, y in points)
+
+    ops = [fill(MOOD_BAND[1], "P", [(left, top), (width, top), (width, zero), (left, zero)]),
+           fill(MOOD_BAND[-1], "P", [(left, zero), (width, zero), (width, top + EMOTION_H), (left, top + EMOTION_H)])]
+    for _, pieces in _curves(service, columns, zero).values():
+        for sign, area in _areas([part for bezier in pieces for part in _split(bezier, zero)], zero):
+            base_a, base_b = (area[0][0], zero), (area[-1][0], zero)
+            outline = [base_a, base_a, area[0], area[0], *area[1:], area[-1], base_b, base_b, base_b, base_a,
+                       base_a]     # the straight sides as Bézier pieces
+            ops.append(fill(MOOD_AREA[sign], "b", outline))
+    return " ".join(ops)
+
+
+def _areas(pieces: list[list[Point]], zero: float) -> list[tuple[int, list[Point]]]:
+    """Consecutive curve pieces on one side of the zero line joined into one path (3n+1 points) each, with the side:
+    1 above, -1 below; pieces lying on the line are left out."""
+    areas: list[tuple[int, list[Point]]] = []
+    for piece in pieces:
+        (_, ya), (_, yb) = piece[0], piece[-1]
+        if abs(ya - zero) < 0.01 and abs(yb - zero) < 0.01:
+            continue
+        sign = 1 if min(ya, yb) < zero else -1
+        if areas and areas[-1][0] == sign and areas[-1][1][-1] == piece[0]:
+            areas[-1][1].extend(piece[1:])
+        else:
+            areas.append((sign, list(piece)))
+    return areas

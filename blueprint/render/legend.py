@@ -9,7 +9,7 @@ from .dot import Canvas, Html, text_lines
 from .marks import Marks, legend_keys
 from .theme import (ADDED, CHANGED, CONDITIONAL_FILL, CONDITIONAL_LINE, CRITICAL, CURVE_COLORS, CURVE_STYLES,
                     EMOTION_COLOR, FAIL, FLOW_COLOR, FLOW_STYLE, INK, MOMENT, MUTED, PAIN, SMALL_SIZE, STEP_FILL,
-                    WAIT, WAIT_OVER)
+                    WAIT, WAIT_OVER, readable)
 
 SYMBOL_W = 34.0
 ROW_H = 24.0
@@ -120,11 +120,12 @@ def draw_legend(canvas: Canvas, keys: tuple[str, ...], lang: str, x: float, y: f
 
 def marker(canvas: Canvas, x: float, y: float, letter: str, color: str, note: str = "",
            id: str | None = None, shape: str = "ellipse") -> float:
-    """A filled marker with a white letter (and a short note), centred at (`x`, `y`); returns its width."""
+    """A filled marker with a white or black letter (and a short note), whichever reads on `color`, centred at
+    (`x`, `y`); returns its width."""
     caption = f"{letter} {note}" if note else letter
     w = max(18.0, text.width(caption, SMALL_SIZE, bold=True) + 12)
     canvas.node(x, y, w, 18, id=id, shape=shape, style="filled,rounded", fillcolor=color, color=color,
-                label=Html(text_lines([caption], SMALL_SIZE, "#FFFFFF", bold=True)))
+                label=Html(text_lines([caption], SMALL_SIZE, readable(color), bold=True)))
     return w
 
 

@@ -6,12 +6,10 @@ from html import escape
 
 from ..render import text
 from ..render.schedule import axis_ticks
-from ..render.theme import CRITICAL, SCHEDULE_BAR
+from ..render.theme import CRITICAL, INK, MUTED, SCHEDULE_BAR
 from .context import CostRow, FailRow, ScheduleRow, TimeRow
 
 FONT = "Noto Sans CJK SC"
-INK = "#263238"
-MUTED = "#607D8B"
 SIZE = 8.0
 CELL_W = 62.0
 CELL_H = 40.0

@@ -29,6 +29,7 @@ SHEET_MARGIN = 10 * MM
 TITLE_H = 46.0               # the title block above the diagram
 TILE_MARGIN = 8 * MM         # room for crop marks and the tile's name, outside the poster's area on a tile
 OVERLAP = 10 * MM            # each tile repeats this much of its neighbours, to glue
+TILE_SCALE = (0.85, 1.15)    # a tiled poster may be this much smaller or larger than on its sheet, to fill its tiles
 
 
 @dataclass(frozen=True)
@@ -48,12 +49,25 @@ class Layout:
     diagram_w: float         # on the sheet, points
     diagram_h: float
     smallest_pt: float
+    left: float = 0.0        # where the title block and diagram start on the sheet, past SHEET_MARGIN
+    top: float = 0.0
+
+    @property
+    def content_w(self) -> float:
+        """The width the poster's drawing takes on the sheet, margins included."""
+        return self.diagram_w + 2 * SHEET_MARGIN
+
+    @property
+    def content_h(self) -> float:
+        return self.diagram_h + TITLE_H + 2 * SHEET_MARGIN
 
 
 def _fit(width: float, height: float, smallest: float, paper: str) -> Layout:
+    """The diagram scaled to fit the sheet, title block above it, the two centred on the sheet."""
     sheet_w, sheet_h = SHEETS[paper]
     scale = min((sheet_w - 2 * SHEET_MARGIN) / width, (sheet_h - 2 * SHEET_MARGIN - TITLE_H) / height)
-    return Layout(sheet_w, sheet_h, scale, width * scale, height * scale, smallest * scale)
+    fitted = Layout(sheet_w, sheet_h, scale, width * scale, height * scale, smallest * scale)
+    return replace(fitted, left=(sheet_w - fitted.content_w) / 2, top=(sheet_h - fitted.content_h) / 2)
 
 
 def fit_paper(width: float, height: float, smallest: float, paper: str) -> Layout:
@@ -69,21 +83,51 @@ def fit_paper(width: float, height: float, smallest: float, paper: str) -> Layou
                      f"(under {MIN_POSTER_PT:g} pt): {advice}")
 
 
-def tiles(sheet_w: float, sheet_h: float, paper: str) -> tuple[float, float, list[Tile]]:
-    """The tiles of paper `paper` (the orientation that needs fewer) covering the sheet with OVERLAP between
-    neighbours: the printable width and height of a tile, and the tiles row by row."""
+def _needed(length: float, step: float) -> int:
+    """Tiles in a row (or column) that cover `length` when each advances by `step` (its width less OVERLAP)."""
+    return max(1, math.ceil((length - OVERLAP) / step - 1e-9))
+
+
+def _covered(start: float, length: float, span: float, count: int, step: float) -> float:
+    """The least share of a tile that the drawing from `start`, `length` long, covers, of `count` tiles."""
+    return min(max(0.0, min(start + length, k * step + span) - max(start, k * step)) / span for k in range(count))
+
+
+def tiled(layout: Layout, paper: str) -> tuple[Layout, float, float, list[Tile]]:
+    """The poster of `layout` cut into tiles of `paper`, OVERLAP apart: of both orientations and every grid that
+    holds the poster scaled within TILE_SCALE (text never under MIN_POSTER_PT), the fewest tiles, then the one whose
+    least covered tile is fullest, then the scale nearest 1. The poster is scaled to the grid's width or height and
+    centred on it, so no row or column of tiles is a sliver. Returns the layout on the grid's sheet, the page's
+    width and height, and the tiles row by row."""
+    lowest = max(TILE_SCALE[0], MIN_POSTER_PT / layout.smallest_pt)
+    chrome_w, chrome_h = layout.content_w - layout.diagram_w, layout.content_h - layout.diagram_h
     short, long = SHEETS[paper][1], SHEETS[paper][0]
     options = []
     for page_w, page_h in ((long, short), (short, long)):
         area_w, area_h = page_w - 2 * TILE_MARGIN, page_h - 2 * TILE_MARGIN
-        columns = max(1, math.ceil((sheet_w - OVERLAP) / (area_w - OVERLAP)))
-        rows = max(1, math.ceil((sheet_h - OVERLAP) / (area_h - OVERLAP)))
-        options.append((rows * columns, page_w, page_h, area_w, area_h, rows, columns))
-    _, page_w, page_h, area_w, area_h, rows, columns = min(options)
-    grid = [Tile(f"{chr(ord('A') + row)}{column + 1}", row, column,
-                 column * (area_w - OVERLAP), row * (area_h - OVERLAP))
-            for row in range(rows) for column in range(columns)]
-    return page_w, page_h, grid
+        step_w, step_h = area_w - OVERLAP, area_h - OVERLAP
+        columns = range(_needed(layout.diagram_w * lowest + chrome_w, step_w),
+                        _needed(layout.diagram_w + chrome_w, step_w) + 1)
+        rows = range(_needed(layout.diagram_h * lowest + chrome_h, step_h),
+                     _needed(layout.diagram_h + chrome_h, step_h) + 1)
+        for c in columns:
+            for r in rows:
+                sheet_w, sheet_h = c * step_w + OVERLAP, r * step_h + OVERLAP
+                scale = min(TILE_SCALE[1], (sheet_w - chrome_w) / layout.diagram_w,
+                            (sheet_h - chrome_h) / layout.diagram_h)
+                if scale < lowest - 1e-9:
+                    continue
+                w, h = layout.diagram_w * scale + chrome_w, layout.diagram_h * scale + chrome_h
+                left, top = (sheet_w - w) / 2, (sheet_h - h) / 2
+                cover = _covered(left, w, area_w, c, step_w) * _covered(top, h, area_h, r, step_h)
+                fitted = Layout(sheet_w, sheet_h, layout.scale * scale, layout.diagram_w * scale,
+                                layout.diagram_h * scale, layout.smallest_pt * scale, left, top)
+                options.append(((c * r, -round(cover, 4), round(abs(scale - 1), 4)), fitted, page_w, page_h, r, c))
+    _, fitted, page_w, page_h, rows_n, columns_n = min(options, key=lambda option: option[0])
+    step_w, step_h = page_w - 2 * TILE_MARGIN - OVERLAP, page_h - 2 * TILE_MARGIN - OVERLAP
+    grid = [Tile(f"{chr(ord('A') + row)}{column + 1}", row, column, column * step_w, row * step_h)
+            for row in range(rows_n) for column in range(columns_n)]
+    return fitted, page_w, page_h, grid
 
 
 def poster(document: Document, view: str = "blueprint", paper: str = "a1", tile: str | None = None,
@@ -103,13 +147,12 @@ def poster(document: Document, view: str = "blueprint", paper: str = "a1", tile:
     geo = geometry(svg)
     layout = fit_paper(geo.width, geo.height, geo.smallest_font, paper)
     src = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
-    if tile:     # only the part of the sheet the poster uses is cut into tiles: no blank pages
-        layout = replace(layout, sheet_w=min(layout.sheet_w, layout.diagram_w + 2 * SHEET_MARGIN),
-                         sheet_h=min(layout.sheet_h, layout.diagram_h + TITLE_H + 2 * SHEET_MARGIN))
-    page_w, page_h, grid = tiles(layout.sheet_w, layout.sheet_h, tile) if tile else (0.0, 0.0, [])
+    page_w, page_h, grid, nominal = 0.0, 0.0, list[Tile](), layout.scale
+    if tile:     # only the poster's drawing is cut into tiles, scaled and centred to fill them
+        layout, page_w, page_h, grid = tiled(layout, tile)
     html = environment().from_string(asset("poster.html.j2")).render(
         css=Markup(asset("poster.css")), title=document.service.title, date=report_date(date),
         lang=document.service.lang, paper=paper.upper(), src=src, layout=layout, margin=SHEET_MARGIN,
         title_h=TITLE_H, tiles=grid, page_w=page_w, page_h=page_h, tile_margin=TILE_MARGIN, overlap=OVERLAP,
-        tile_paper=(tile or "").upper())
+        tile_paper=(tile or "").upper(), percent=round(100 * layout.scale / nominal))
     return html_to_pdf(html)
