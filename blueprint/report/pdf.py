@@ -52,11 +52,6 @@ class Laid:
     def pages(self) -> int:
         return len(self.document.pages)
 
-    @property
-    def height(self) -> float:
-        """The page height (points) of the first page."""
-        return self.document.pages[0].height * PX
-
     def pdf(self) -> bytes:
         with _weasyprint():
             pdf = self.document.write_pdf(**OPTIONS)
