@@ -192,12 +192,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return out
 
 
-LEFTOVER_STRIP = "the page planner (report/diagrams.py) puts this journey's last row alone on a page of its own"
-
-
-@pytest.mark.parametrize("stem", [pytest.param(path.stem, marks=pytest.mark.xfail(
-    strict=True, reason=LEFTOVER_STRIP)) if path.stem == "ed-visit-older-patient" else path.stem
-    for path in SAMPLE_FILES])
+@pytest.mark.parametrize("stem", [path.stem for path in SAMPLE_FILES])
 def test_every_journey_page_of_the_report_is_55_percent_ink(reports: dict[str, Path], stem: str) -> None:
     pdf = reports[stem]
     texts = page_texts(pdf)
