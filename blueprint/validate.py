@@ -114,29 +114,30 @@ class Checker:
 
     def mapping(self, spec: type[Spec], value: dict[str, Any], path: Path, expanded: bool = False) -> Spec | Any:
         where = f" in {spec.PART}" if spec is not ServiceSpec else ""
-        values: dict[str, Any] = {}
+        values = dict(spec.DEFAULTS)
         valid = True
-        for k in spec.KEYS:
-            if k.name in value:
-                given = value[k.name]
-                checked = k.default_value() if given is None and k.empty else \
-                    k.kind.check(given, path if expanded else path + (k.name,), k.name, self)
-            elif k.required:
-                self.problems.append(Problem(path + (k.name,), "E005", f"missing required key '{k.name}'{where}",
-                                             "missing"))
-                checked = INVALID
-            else:
-                checked = k.default_value()
-            valid = valid and checked is not INVALID
-            values[k.attribute] = checked
-        names = {k.name for k in spec.KEYS}
-        for name in value:
-            if name not in names:
-                hint = _comma_hint(value, name) or self.hint(name, names)
+        for name, given in value.items():
+            k = spec.BY_NAME.get(name)
+            if k is None:
+                hint = _comma_hint(value, name) or self.hint(name, spec.BY_NAME)
                 self.problems.append(Problem(path + (name,), "E003", f"unknown key '{name}'{where}{hint}",
                                              "unknown"))
                 valid = False
-        return spec(values, frozenset(value)) if valid else INVALID
+            elif given is not None or not k.empty:
+                checked = k.kind.check(given, path if expanded else path + (name,), name, self)
+                valid = valid and checked is not INVALID
+                values[k.attribute] = checked
+        for k in spec.REQUIRED:
+            if k.name not in value:
+                self.problems.append(Problem(path + (k.name,), "E005", f"missing required key '{k.name}'{where}",
+                                             "missing"))
+                valid = False
+        if not valid:
+            return INVALID
+        for attribute, fresh in spec.FRESH:
+            if attribute not in values:
+                values[attribute] = fresh()
+        return spec.made(values, value.keys())
 
 
 def _check(data: dict[str, Any], hint: Suggester) -> tuple[ServiceSpec | None, list[Problem]]:
