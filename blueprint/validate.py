@@ -107,21 +107,20 @@ class Checker:
         if key in MUST:
             message = f"{key} must {MUST[key]}, not {shown(value)}"
         else:
-            message = words if words.startswith("expected") else f"must {words}"
+            expected = words.startswith("expected")      # "expected a mapping (a step)" reads after a colon
+            message = words if expected else f"must {words}"
             if path and isinstance(path[-1], str):
-                message = f"{path[-1]}: {message}" if words.startswith("expected") else f"{path[-1]} {message}"
+                message = f"{path[-1]}: {message}" if expected else f"{path[-1]} {message}"
         self.problem(path, message)
 
     def mapping(self, spec: type[Spec], value: dict[str, Any], path: Path, expanded: bool = False) -> Spec | Any:
-        where = f" in {spec.PART}" if spec is not ServiceSpec else ""
         values = dict(spec.DEFAULTS)
         valid = True
         for name, given in value.items():
             k = spec.BY_NAME.get(name)
             if k is None:
                 hint = _comma_hint(value, name) or self.hint(name, spec.BY_NAME)
-                self.problems.append(Problem(path + (name,), "E003", f"unknown key '{name}'{where}{hint}",
-                                             "unknown"))
+                self.problem(path + (name,), f"unknown key '{name}'{_in_part(spec)}{hint}", "E003", "unknown")
                 valid = False
             elif given is not None or not k.empty:
                 checked = k.kind.check(given, path if expanded else path + (name,), name, self)
@@ -129,8 +128,7 @@ class Checker:
                 values[k.attribute] = checked
         for k in spec.REQUIRED:
             if k.name not in value:
-                self.problems.append(Problem(path + (k.name,), "E005", f"missing required key '{k.name}'{where}",
-                                             "missing"))
+                self.problem(path + (k.name,), f"missing required key '{k.name}'{_in_part(spec)}", "E005", "missing")
                 valid = False
         if not valid:
             return INVALID
@@ -138,6 +136,11 @@ class Checker:
             if attribute not in values:
                 values[attribute] = fresh()
         return spec.made(values, value.keys())
+
+
+def _in_part(spec: type[Spec]) -> str:
+    """Where a key is missing or unknown, for its message (" in step"; nothing for the file itself)."""
+    return f" in {spec.PART}" if spec is not ServiceSpec else ""
 
 
 def _check(data: dict[str, Any], hint: Suggester) -> tuple[ServiceSpec | None, list[Problem]]:
