@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,9 +13,14 @@ import pytest
 from support import SAMPLES, check_yaml, run_cli
 
 from blueprint.api import check_file
-from blueprint.render.window import Window, exits, render_window
+from blueprint.metrics import measure
+from blueprint.render.window import Window, exits, render_window, window_service
 from blueprint.report import report
-from blueprint.report.diagrams import lane_groups, step_runs
+from blueprint.report.context import build_context
+from blueprint.report.diagrams import JOURNEY_COLUMNS, MIN_SCALE, Section, _journey_plan, _journey_size, \
+    _widest_column, even_runs, lane_groups, step_runs
+from blueprint.report.paper import page_for
+from blueprint.report.template import Chart, _tables_taller, render_html
 
 A4_LANDSCAPE = "841.89 x 595.28"
 NOTO_EM = 1.448          # Noto Sans CJK: ascender + descender per em, what pdftotext -bbox reports as a word's height
@@ -216,6 +222,47 @@ def test_small_service_blueprint_on_one_page(tmp_path: Path, steps: int) -> None
     assert len(blueprint) == 1
     assert all(f"Customer does thing {n}" in blueprint[0] for n in range(steps))
     assert len(pages) <= 7
+
+
+def test_journey_columns_as_wide_as_the_page_allows() -> None:
+    """online-order-return's 12 steps: two runs of 6 fit A4 at 6 pt only with columns between 136 and 172 wide;
+    the widest that fits is chosen, every run fits it and a point more would not."""
+    service = check_file(SAMPLES / "online-order-return.yaml").service
+    assert service is not None
+    page = page_for("a4")
+    widest = page.content_width / MIN_SCALE
+    steps, lanes = [step.id for step in service.steps], tuple(lane.id for lane in service.lanes)
+    runs = [window_service(service, Window(tuple(steps[run.start:run.stop]), lanes)) for run in even_runs(12, 2)]
+    column = _widest_column(runs, widest)
+    assert column is not None and JOURNEY_COLUMNS[2] < column < JOURNEY_COLUMNS[3]
+    assert all(_journey_size(run, column)[0] <= widest for run in runs)
+    assert any(_journey_size(run, column + 1)[0] > widest for run in runs)
+    subs, chosen = _journey_plan(service, page)
+    assert [len(sub.steps) for sub in subs] == [6, 6] and chosen == column
+
+
+def test_opportunities_under_the_shorter_column() -> None:
+    """hotel-stay: 2 waits and 5 stages make 2 x (33 + 13) + 13 x 8 = 196 pt of tables, under its 240 + 33 pt risk
+    matrix, so its opportunities go under the tables; with 30 more waits (586 pt) they go under the matrix."""
+    service = check_file(SAMPLES / "hotel-stay.yaml").service
+    assert service is not None
+    context = build_context(service, measure(service), (), None)
+    html = render_html(context, {"journey": Section(None, ()), "blueprint": Section(None, ())}, page_for("a4"),
+                       part="tables")
+    left, right = html.split('<div class="pair">', 1)[1].split('</div><div class="side">', 1)
+    assert 'id="opportunities"' in left and 'id="opportunities"' not in right
+    matrix = Chart("", "0", "240.0")
+    assert not _tables_taller(context, matrix)
+    assert _tables_taller(replace(context, waits=context.waits * 16), matrix)
+
+
+@pytest.mark.parametrize(("name", "most"), [("online-order-return.yaml", 10), ("outpatient-visit.zh.yaml", 11),
+                                            ("bank-account-online.yaml", 8)])
+def test_sample_report_within_its_page_target(tmp_path: Path, name: str, most: int) -> None:
+    """Issue 11's targets: at most 0.6 x the pages before it (16, 18, 13)."""
+    pdf = make_report(tmp_path, SAMPLES / name)
+    assert len(pages_text(pdf)) <= most
+    assert smallest_text_pt(pdf) >= 6 - 0.05
 
 
 # -- the poster

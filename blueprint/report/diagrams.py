@@ -35,7 +35,10 @@ MIN_LANES = 4           # a lane group is never smaller (unless the blueprint ha
 # Denser than the renderer's paper spacings: wide boxes (fewer lines, lower lanes) in narrow gutters and lower
 # pads, so a tall blueprint's lane groups of at least MIN_LANES fit a page (online-order-return: 8 pages to 6).
 DENSE = bp_grid.PRINT._replace(title_w=88.0, box_w=120.0, col_w=144.0, edge=10.0, pad_top=18.0, pad_bottom=12.0)
-SPACINGS = (*bp_grid.PAPER_SPACINGS, DENSE)
+# Narrow columns at the dense pads: more steps on a page, so a run of them fits in two lane groups where the
+# narrowest spacing (taller boxes) needs three (outpatient-visit.zh: 6 pages to 4).
+DENSE_NARROW = DENSE._replace(box_w=90.0, col_w=112.0)
+SPACINGS = (*bp_grid.PAPER_SPACINGS, DENSE, DENSE_NARROW)
 ARROWS = {("right", True): "→", ("right", False): "←", ("left", True): "←", ("left", False): "→",
           ("up", True): "↑", ("up", False): "↓", ("down", True): "↓", ("down", False): "↑"}
 
@@ -341,29 +344,52 @@ def _journey_pictures(svg: bytes, geo: Geometry, page: Paper, room: float) -> li
 JOURNEY_COLUMNS = (108.0, 122.0, 136.0, journey_view.COL_W)     # paper's column widths, narrowest first
 
 
+def _journey_size(sub: Service, col_w: float) -> tuple[float, float]:
+    """The width and the height without its legend of a journey run's picture, from its DOT, without drawing it."""
+    bb = journey_view.journey_dot(sub, col_w).split('bb="0,0,', 1)[1].split('"', 1)[0]
+    width, height = (float(number) for number in bb.split(","))
+    keys = legend_items(sub, "journey")
+    legend = legend_size(keys, sub.lang, 560.0)[1] + 16 if keys else 0.0
+    return width + PAD, height - legend + PAD
+
+
+def _widest_column(subs: list[Service], widest: float) -> float | None:
+    """The widest column (up to the screen's) at which every run's picture fits `widest`, None when not even the
+    narrowest does. Above NARROW_W a picture widens in step with its columns."""
+    low, high = JOURNEY_COLUMNS[0], JOURNEY_COLUMNS[-1]
+    fitting = high
+    for sub in subs:
+        at_low, at_high = _journey_size(sub, low)[0], _journey_size(sub, high)[0]
+        if at_low > widest:
+            return None
+        if at_high > widest:
+            fitting = min(fitting, low + (widest - at_low) * (high - low) / (at_high - at_low))
+    return math.floor(fitting)
+
+
 def _journey_plan(service: Service, page: Paper) -> tuple[list[Service], float]:
-    """The journey's step runs and column width: of JOURNEY_COLUMNS and of the fewest even runs that fit the
-    width and up to two more (a run too tall for a page is cut into strips, which more runs may avoid), the one
-    that needs the fewest pages, then the fewest runs cut into strips, the fewest runs, the widest columns;
-    estimated from the DOT's size without drawing it."""
+    """The journey's step runs and column width: of the fewest even runs that fit the width and up to two more
+    (a run too tall for a page is cut into strips, which more runs may avoid), each with JOURNEY_COLUMNS and the
+    widest column that fits, the one that needs the fewest pages, then the fewest runs cut into strips, the fewest
+    runs, the widest columns (wider columns wrap less, so the runs are lower); estimated from the DOT's size
+    without drawing it."""
     steps = [step.id for step in service.steps]
     lanes = tuple(lane.id for lane in service.lanes)
-    fixed = 2 * journey_view.MARGIN + journey_view.HEAD_W + PAD
     widest, tallest = page.content_width / MIN_SCALE, page.figure_height / MIN_SCALE
     options = []
-    for col_w in JOURNEY_COLUMNS:
-        fewest = len(step_runs(len(steps), lambda length, *_, col_w=col_w: fixed + length * col_w <= widest))
-        for parts in range(fewest, min(len(steps), fewest + 2) + 1):
-            subs = [window_service(service, Window(tuple(steps[run.start:run.stop]), lanes))
-                    for run in even_runs(len(steps), parts)]
-            counts = []
-            for sub in subs:
-                bb = journey_view.journey_dot(sub, col_w).split('bb="0,0,', 1)[1].split('"', 1)[0]
-                height = float(bb.split(",")[1])
-                keys = legend_items(sub, "journey")
-                legend = legend_size(keys, sub.lang, 560.0)[1] + 16 if keys else 0.0
-                counts.append(max(1, math.ceil((height - legend + PAD) / tallest)))
+    tried = 0
+    for parts in range(1, len(steps) + 1):
+        subs = [window_service(service, Window(tuple(steps[run.start:run.stop]), lanes))
+                for run in even_runs(len(steps), parts)]
+        fitting = _widest_column(subs, widest)
+        if fitting is None:
+            continue
+        for col_w in sorted({fitting, *(width for width in JOURNEY_COLUMNS if width < fitting)}):
+            counts = [max(1, math.ceil(_journey_size(sub, col_w)[1] / tallest)) for sub in subs]
             options.append((sum(counts), sum(count > 1 for count in counts), parts, -col_w, subs))
+        tried += 1
+        if tried == 3:
+            break
     *_, col_w, subs = min(options, key=lambda option: option[:4])
     return subs, -col_w
 

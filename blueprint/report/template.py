@@ -18,6 +18,7 @@ from .diagrams import Section
 from .paper import MIN_TEXT_PT, Paper
 
 DIAGRAMS = (("journey", "report.journey"), ("blueprint", "report.blueprint"))
+HEADING_PT, ROW_PT = 33.0, 13.0        # a report heading and a table row on paper, about (report.css)
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,13 @@ def _chart(svg: str, smallest: bool = False) -> Chart:
                  f"{width * scale:.1f}", f"{height * scale:.1f}")
 
 
+def _tables_taller(context: Context, matrix: Chart) -> bool:
+    """Whether the wait and metric tables are estimated taller than the risk matrix beside them (report.css: a
+    heading, a header row and 13 pt a row), so the opportunities go under the matrix, else under the tables."""
+    tables = 2 * (HEADING_PT + ROW_PT) + ROW_PT * (len(context.waits) + len(context.stages) + 1)
+    return tables > (float(matrix.height) + HEADING_PT if context.fails else 0.0)
+
+
 def report_script() -> str:
     """The HTML report's script: the shared pan, zoom and highlight script, then the report's links."""
     return asset("interactive.js") + "\n" + asset("report.js")
@@ -60,6 +68,7 @@ def render_html(context: Context, sections: dict[str, Section], page: Paper, pdf
     matrix, `tight` sets every table denser and the risk matrix and stage bars at their smallest."""
     t = partial(label, context.lang)
     template = environment().from_string(asset("report.html.j2"))
+    matrix = _chart(risk_matrix(context.fails, t("report.severity"), t("report.likelihood")), tight)
     return template.render(
         c=context, t=t, signed=humanize.score, risk_colour=risk_colour,
         css=Markup(asset("report.css")),      # our own packaged stylesheet, not user text
@@ -67,7 +76,7 @@ def render_html(context: Context, sections: dict[str, Section], page: Paper, pdf
         page_size=page.css_size, pdf=pdf, part=part, pair=pair, tight=tight,
         cover_with=next((section.cover_with for section in sections.values() if section.cover_with), None),
         diagrams=[(view, heading, sections[view]) for view, heading in DIAGRAMS],
-        matrix=_chart(risk_matrix(context.fails, t("report.severity"), t("report.likelihood")), tight),
+        matrix=matrix, opportunities_left=not _tables_taller(context, matrix),
         unscored=[fail for fail in context.fails if fail.risk is None],
         bars=_chart(stage_bars(context.stages, t("report.lead_time"), t("report.value_added")), tight),
         gantt=_chart(gantt(context.schedule.rows, context.schedule.lead_time_s,
