@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date as Date, datetime, timezone
 from pathlib import Path
@@ -77,10 +77,11 @@ def report(source: Document | Service, fmt: str = "pdf", paper_name: str = "a4",
 
 
 def _pdf(service: Service, context: Context, page: Paper) -> bytes:
-    """The PDF report. The cover is measured first (in a thread, once WeasyPrint is imported, while Graphviz
-    draws the journey), so the journey's first figure can take the room under it (or under the title alone, the
-    rest of the cover then opening the tables); the tables' layout is chosen (in the thread, while Graphviz draws
-    the blueprint); the blueprint's connectors name the pages its figures landed on, read back from the laid-out
+    """The PDF report. While a worker thread has Graphviz draw the journey, WeasyPrint is imported here (in the
+    caller's thread: an import in a worker would hang were the caller itself being imported) and the cover
+    measured, so the journey's first figure can take the room under it (or under the title alone, the rest of the
+    cover then opening the tables); the tables' layout is chosen in the worker while Graphviz draws the
+    blueprint; the blueprint's connectors name the pages its figures landed on, read back from the laid-out
     document (drawn again when the guess was wrong)."""
     from .pdf import lay_out, preload
 
@@ -90,7 +91,6 @@ def _pdf(service: Service, context: Context, page: Paper) -> bytes:
     def room_under_cover() -> tuple[float, float, float]:
         """The heights left on page 1 under the whole cover (none when it runs over) and under its title, and
         the height of the cover without its title (a page's, when it runs over)."""
-        preload()
         laid = lay_out(cover)
         whole, title = laid.where("cover-end"), laid.where("title-end")
         body = whole[1] - title[1] if whole and title and whole[0] == title[0] == 1 else page.figure_height
@@ -100,10 +100,16 @@ def _pdf(service: Service, context: Context, page: Paper) -> bytes:
         left = 0.0 if end is None or end[0] > 1 else page.height - MARGIN_BOTTOM - end[1] - FIGURE_CHROME - UNDER_COVER
         return left if left > page.figure_height / 3 else 0.0
 
+    rooms: Future[tuple[float, float, float]] = Future()
     with ThreadPoolExecutor(max_workers=1) as pool:
-        rooms = pool.submit(room_under_cover)
-        journey = replace(section(service, "journey", page, first_room=rooms.result, with_legend=False),
-                          legend=legends["journey"])
+        drawing = pool.submit(section, service, "journey", page, first_room=rooms.result, with_legend=False)
+        try:
+            preload()
+            rooms.set_result(room_under_cover())
+        except BaseException as exc:        # the drawing waits for the rooms: let it end too
+            rooms.set_exception(exc)
+            raise
+        journey = replace(drawing.result(), legend=legends["journey"])
         heads = {"journey": replace(journey, tiles=()), "blueprint": Section(legends["blueprint"], ())}
         if journey.cover_with:      # the cover is not at the tables: measure them without it
             heads["journey"] = replace(heads["journey"], cover_with=1)

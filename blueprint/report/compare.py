@@ -81,10 +81,11 @@ def comparison_report(diff: Diff, fmt: str = "pdf", paper_name: str = "a4", port
     assert steps is not None
     from .pdf import html_to_pdf, preload
 
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        loading = pool.submit(preload) if fmt == "pdf" else None
+    with ThreadPoolExecutor(max_workers=1) as pool:
         # the future blueprint's pages follow the first (the numbers): its connectors name pages from 2 on
         drawn = pool.submit(section, new, "blueprint", page, first_page=2, marks=marks(diff))
+        if fmt == "pdf":
+            preload()       # here, not in the worker: an import there would hang were the caller being imported
         html = environment().from_string(asset("compare.html.j2")).render(
             t=t, lang=new.lang, old=diff.old.file, new=diff.new.file, old_title=old.title, title=new.title,
             date=report_date(date), page_size=page.css_size,
@@ -100,7 +101,5 @@ def comparison_report(diff: Diff, fmt: str = "pdf", paper_name: str = "a4", port
             still=[OpenRow(row, before.message if before.message != now.message else None)
                    for row, (before, now) in zip(_findings([now for _, now in diff.open]), diff.open)],
             changes=step_changes(diff), other=other_changes(diff))
-        if loading is not None:
-            loading.result()
     return html.encode("utf-8") if fmt == "html" else html_to_pdf(html)
 

@@ -14,7 +14,7 @@ PX = 0.75                   # points per CSS pixel, WeasyPrint's unit for positi
 
 
 def preload() -> None:
-    """Import WeasyPrint (most of a second) ahead of use, e.g. in a thread while the diagrams are drawn."""
+    """Import WeasyPrint (most of a second) ahead of use, while a worker thread has Graphviz draw the diagrams."""
     try:
         import weasyprint  # noqa: F401
     except OSError:
