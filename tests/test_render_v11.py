@@ -74,6 +74,9 @@ def test_schedule_bars_run_from_start_to_finish_on_one_axis() -> None:
     lanes_top = pic.rect(f"lane.{svc.lanes[0].id}").top
     headings_bottom = max(pic.rect(f"step.{s}").bottom for s in steps)
     assert all(headings_bottom < bar.top and bar.bottom < lanes_top for bar in bars.values())
+    row = pic.rect("schedulerow")          # a tinted row like a lane's, holding every bar, above the lanes
+    assert headings_bottom <= row.top and row.bottom <= lanes_top
+    assert all(row.top < bar.top and bar.bottom < row.bottom and row.left <= bar.left for bar in bars.values())
     assert "37m" in pic.text() and "0s" in pic.text()
 
 

@@ -18,7 +18,7 @@ from .marks import Marks
 from .schedule import AXIS_H, TRACK_H, Strip, Timing
 from .theme import (CONDITIONAL_FILL, CONDITIONAL_LINE, CRITICAL, FAIL, FLOW_COLOR, FLOW_STYLE, FONT_SIZE,
                     HEADING_SIZE, INK, LANE_FILL, LANE_HEAD, LANE_INK, LINE_COLOR, LINE_STYLE, MUTED, PAIN,
-                    SCHEDULE_BAR, SMALL_LINE_HEIGHT, SMALL_SIZE, STAGE_FILL, STEP_FILL, WAIT, WAIT_OVER)
+                    SCHEDULE_BAR, SCHEDULE_FILL, SCHEDULE_HEAD, SCHEDULE_INK, SMALL_LINE_HEIGHT, SMALL_SIZE, STAGE_FILL, STEP_FILL, WAIT, WAIT_OVER)
 
 ARROW = 7.0
 CONNECTOR_W = 72.0          # room beside the lane titles for a window's off-page connectors (instead of EDGE)
@@ -156,12 +156,18 @@ def _markers(canvas: Canvas, service: Service, grid: Grid) -> None:
 
 
 def _schedule(canvas: Canvas, service: Service, schedule: Strip, row: tuple[float, float], title_w: float) -> None:
-    """The schedule strip: a bar per step from its start to its finish on one time axis (critical steps in the
-    critical colour, conditional ones dashed), steps running at the same time on separate tracks."""
+    """The schedule strip, a tinted row with its title like a lane's: a bar per step from its start to its finish
+    on one time axis (critical steps in the critical colour, conditional ones dashed), steps running at the same
+    time on separate tracks."""
     top, bottom = row
+    head_x = MARGIN + title_w
+    canvas.band("schedulerow", 0, top, canvas.width, bottom, style="filled", fillcolor=SCHEDULE_FILL, color="#FFFFFF",
+                penwidth=1.5)
+    canvas.band("scheduletitle", 0, top, head_x, bottom, style="filled", fillcolor=SCHEDULE_HEAD, color="#FFFFFF",
+                penwidth=1.5)
     caption = text.wrap(label(service.lang, "blueprint.schedule"), title_w - 16, SMALL_SIZE, bold=True, max_lines=2)
-    canvas.node(MARGIN + title_w / 2, (top + bottom) / 2, title_w - 8, len(caption) * SMALL_LINE_HEIGHT + 4,
-                id="schedule", shape="plaintext", label=Html(text_lines(caption, SMALL_SIZE, MUTED, bold=True)))
+    canvas.node(head_x / 2 + MARGIN / 2, (top + bottom) / 2, title_w - 8, len(caption) * SMALL_LINE_HEIGHT + 4,
+                id="schedule", shape="plaintext", label=Html(text_lines(caption, SMALL_SIZE, SCHEDULE_INK, bold=True)))
     axis = bottom - AXIS_H
     canvas.rule((schedule.left, axis), (schedule.right, axis), id="schedule.axis", color="#90A4AE", penwidth=0.8)
     for x, time in schedule.ticks:

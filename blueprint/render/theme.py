@@ -58,6 +58,7 @@ EMOTION_COLOR = {-2: "#C62828", -1: "#EF6C00", 0: "#9E9E9E", 1: "#7CB342", 2: "#
 
 CRITICAL = "#C62828"        # the critical path: marks on headings, bars in the schedule
 SCHEDULE_BAR = "#90A4AE"
+SCHEDULE_FILL, SCHEDULE_HEAD, SCHEDULE_INK = "#EEF1F3", "#DDE3E7", "#37474F"   # the schedule strip, a row like a lane
 CONDITIONAL_FILL = "#FFF8E1"
 CONDITIONAL_LINE = "#B26A00"     # dashed outline of a step that happens only sometimes: 3:1 on the step band
 MOMENT = "#6A1B9A"          # a moment of truth
