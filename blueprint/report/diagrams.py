@@ -33,12 +33,13 @@ PAD = 2 * 72 * PAD_INCHES               # Graphviz's margin, both sides
 BELOW_BANDS = 4.0       # room kept under the last lane (row) when the legend is cut off
 MIN_LANES = 4           # a lane group is never smaller (unless the blueprint has fewer lanes)
 # Denser than the renderer's paper spacings: wide boxes (fewer lines, lower lanes) in narrow gutters and lower
-# pads, so a tall blueprint's lane groups of at least MIN_LANES fit a page (online-order-return: 8 pages to 6).
+# pads, so a tall blueprint's lane groups of at least MIN_LANES fit a page (online-order-return: 8 pages to 6);
+# at several column widths (boxes 5/6 of a column), because which one needs the fewest pages depends on where
+# the text wraps and on the paper (outpatient-visit.zh on A4: 6 pages at 144, 4 at 112; big-60 on Letter: 15 at
+# 144, 12 at 132).
 DENSE = bp_grid.PRINT._replace(title_w=88.0, box_w=120.0, col_w=144.0, edge=10.0, pad_top=18.0, pad_bottom=12.0)
-# Narrow columns at the dense pads: more steps on a page, so a run of them fits in two lane groups where the
-# narrowest spacing (taller boxes) needs three (outpatient-visit.zh: 6 pages to 4).
-DENSE_NARROW = DENSE._replace(box_w=90.0, col_w=112.0)
-SPACINGS = (*bp_grid.PAPER_SPACINGS, DENSE, DENSE_NARROW)
+SPACINGS = (*bp_grid.PAPER_SPACINGS, *(DENSE._replace(box_w=float(round(col_w * 5 / 6)), col_w=col_w)
+                                       for col_w in (112.0, 120.0, 132.0, 144.0)))
 ARROWS = {("right", True): "→", ("right", False): "←", ("left", True): "←", ("left", False): "→",
           ("up", True): "↑", ("up", False): "↓", ("down", True): "↓", ("down", False): "↑"}
 
