@@ -2,6 +2,7 @@
 pain points by SERVQUAL dimension; each only when the file has the data; English and Chinese."""
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from pathlib import Path
@@ -25,18 +26,50 @@ def _pdf(tmp: Path, service: object, name: str) -> str:
     """The report's text line by line as laid out (table rows stay whole), runs of spaces folded."""
     path = tmp / f"{name}.pdf"
     path.write_bytes(report(service, "pdf"))
-    lines = (" ".join(line.split()) for line in tool("pdftotext", "-layout", "-enc", "UTF-8", path, "-").splitlines())
+    return _text(path)
+
+
+def _text(path: Path, half: str = "") -> str:
+    """The PDF's text line by line as laid out; only the left or the right half of each page when `half` says
+    (the schedule's table and the cost stand side by side)."""
+    region = {"": [], "left": ["-x", "0"], "right": ["-x", "420"]}[half] + (["-W", "420", "-y", "0", "-H", "596"]
+                                                                        if half else [])    # the cells meet at 421
+    lines = (" ".join(line.split()) for line in
+             tool("pdftotext", "-layout", "-enc", "UTF-8", *region, path, "-").splitlines())
     return "\n".join(line for line in lines if line)
 
 
-@pytest.fixture(scope="module")
-def clinic_text(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return _pdf(tmp_path_factory.mktemp("clinic"), clinic(), "clinic")
+def _report_pdf(tmp: Path, service: object, name: str) -> Path:
+    path = tmp / f"{name}.pdf"
+    path.write_bytes(report(service, "pdf"))
+    return path
 
 
 @pytest.fixture(scope="module")
-def family_text(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return _pdf(tmp_path_factory.mktemp("family"), family(), "family")
+def clinic_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _report_pdf(tmp_path_factory.mktemp("clinic"), clinic(), "clinic")
+
+
+@pytest.fixture(scope="module")
+def family_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _report_pdf(tmp_path_factory.mktemp("family"), family(), "family")
+
+
+@pytest.fixture(scope="module")
+def clinic_text(clinic_pdf: Path) -> str:
+    return _text(clinic_pdf)
+
+
+@pytest.fixture(scope="module")
+def family_text(family_pdf: Path) -> str:
+    return _text(family_pdf)
+
+
+def _rows_after(text: str, header: str, count: int) -> list[str]:
+    """The `count` lines after the table header `header`."""
+    lines = text.splitlines()
+    start = lines.index(header)
+    return lines[start + 1:start + 1 + count]
 
 
 def _section(text: str, heading: str, following: str) -> str:
@@ -44,21 +77,21 @@ def _section(text: str, heading: str, following: str) -> str:
     return text[start:text.index(following, start + len(heading))]
 
 
-def test_schedule_section_of_the_worked_example(clinic_text: str) -> None:
-    part = _section(clinic_text, "Schedule\n", "Cost\n")
+def test_schedule_section_of_the_worked_example(clinic_pdf: Path, clinic_text: str) -> None:
+    part = _section(clinic_text, "Schedule\n", "Opportunities\n")
     assert "Lead time 37m · Expected lead time 36m 12s · Critical path Describes the pain → blood → Gets a call back" \
         in part
-    table = part[part.index("Step Stage Start Finish Slack Condition Chance"):].splitlines()[1:]
-    assert table == ["Describes the pain Visit 0s 6m – – –", "xray Visit 6m 21m 15m – –", "blood Visit 6m 36m – – –",
-                     "Gets a call back Visit 36m 37m – results unclear 20.0 %"]
+    assert _rows_after(_text(clinic_pdf, "left"), "Step Stage Start Finish Slack Condition Chance", 4) == [
+        "Describes the pain Visit 0s 6m – – –", "xray Visit 6m 21m 15m – –", "blood Visit 6m 36m – – –",
+        "Gets a call back Visit 36m 37m – results unclear 20.0 %"]
 
 
-def test_cost_section_of_the_worked_example(clinic_text: str) -> None:
-    part = _section(clinic_text, "Cost\n", "Opportunities\n").splitlines()
-    assert part[1:5] == ["Stage Labour Direct Indirect Total Waste",
-                         "Visit 29.00 EUR 32.00 EUR 14.50 EUR 75.50 EUR 0.00 EUR",
-                         "Whole service 29.00 EUR 32.00 EUR 14.50 EUR 75.50 EUR 0.00 EUR",
-                         "Expected cost (weighted by chance) 75.50 EUR"]
+def test_cost_section_of_the_worked_example(clinic_pdf: Path) -> None:
+    right = _text(clinic_pdf, "right")
+    assert _rows_after(right, "Cost", 4) == ["Stage Labour Direct Indirect Total Waste",
+                                             "Visit 29.00 EUR 32.00 EUR 14.50 EUR 75.50 EUR 0.00 EUR",
+                                             "Whole service 29.00 EUR 32.00 EUR 14.50 EUR 75.50 EUR 0.00 EUR",
+                                             "Expected cost (weighted by chance) 75.50 EUR"]
 
 
 def test_touchpoints_and_no_dimension_section_without_dimensions(clinic_text: str) -> None:
@@ -67,7 +100,7 @@ def test_touchpoints_and_no_dimension_section_without_dimensions(clinic_text: st
     assert "SERVQUAL" not in clinic_text
 
 
-def test_dimensions_waste_and_touchpoints_worst_first(family_text: str) -> None:
+def test_dimensions_waste_and_touchpoints_worst_first(family_pdf: Path, family_text: str) -> None:
     part = _section(family_text, "Pain points by SERVQUAL dimension\n", "Touchpoints\n").splitlines()
     assert part[2:] == ["Responsiveness 1 Forty minutes on a plastic chair Describes the chest pain",
                         "Assurance 1 The results are explained in jargon Hears the results",
@@ -76,12 +109,11 @@ def test_dimensions_waste_and_touchpoints_worst_first(family_text: str) -> None:
     touch = _section(family_text, "Touchpoints\n", "Fail points\n").splitlines()
     assert touch[3:] == ["Triage Describes the chest pain in-person ★ Moment of truth 2.1 −40 −2",
                          "Doctor's review Hears the results in-person ★ Moment of truth 4.2 +30 0"]
-    cost = _section(family_text, "Cost\n", "Opportunities\n")
+    cost = _text(family_pdf, "right").splitlines()           # beside the schedule's table
     # the nurse's discharge letter is waste: 48 x 0.1 h = 4.80 labour + 0.40 direct + 1.20 indirect
     assert "Whole service 55.80 EUR 18.40 EUR 13.95 EUR 88.15 EUR 6.40 EUR" in cost
     assert "Expected cost (weighted by chance) 86.23 EUR" in cost
-    schedule = _section(family_text, "Schedule\n", "Cost\n")
-    assert "Goes home with a leaflet Treat 2h 42m 2h 48m – results normal 70.0 %" in schedule
+    assert "Goes home with a leaflet Treat 2h 42m 2h 48m – results normal 70.0 %" in _text(family_pdf, "left")
 
 
 def test_touchpoints_ranked_by_their_worst_measure() -> None:
@@ -138,3 +170,28 @@ def test_cost_chart_parts_in_proportion() -> None:
     assert [round(w / unit, 2) for w in treat] == [round(a, 2) for a in (amounts.labour, amounts.direct,
                                                                        amounts.indirect, amounts.waste)]
     assert amounts.waste == pytest.approx(6.4) and amounts.total == pytest.approx(83.15)
+
+
+def test_cost_chart_in_a_column_is_narrow() -> None:
+    svc = family()
+    costs = build_context(svc, measure(svc), (), None).costs
+    assert costs is not None
+    keys = ("labour", "direct", "indirect", "waste")
+    wide, narrow = (ET.fromstring(cost_bars(costs.stages, keys, narrow=flag)) for flag in (False, True))
+    assert float(wide.get("width", "").removesuffix("pt")) == 150 + 360 + 150
+    assert float(narrow.get("width", "").removesuffix("pt")) == 96 + 190 + 84       # a column of an A4 page
+    assert wide.get("height") == narrow.get("height")
+
+
+def test_schedule_table_and_cost_side_by_side(tmp_path: Path) -> None:
+    """ed-visit: the schedule's step table and the cost by stage share the page under the schedule chart, the cost
+    in the right half; its chart stays with it."""
+    path = tmp_path / "ed.pdf"
+    path.write_bytes(report(load_service(SAMPLES / "ed-visit-older-patient.yaml"), "pdf"))
+    pages = tool("pdftotext", "-enc", "UTF-8", path, "-").split("\f")
+    schedule = next(number for number, page in enumerate(pages, 1) if page.startswith("Schedule")
+                    or "\nSchedule\n" in page)
+    words = tool("pdftotext", "-bbox", "-f", str(schedule), "-l", str(schedule), path, "-")
+    where = {word: float(x) for x, word in re.findall(r'<word xMin="([\d.]+)"[^>]*>([^<]+)</word>', words)}
+    assert where["Cost"] > 841.89 / 2 - 1 > where["Slack"]          # the cost heading in the right half
+    assert "Labour" in words and "Waste" in words and "Admitted" in words   # the chart's key, the last step's row

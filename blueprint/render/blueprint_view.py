@@ -16,9 +16,10 @@ from .legend import draw_legend, legend_items, legend_size, marker
 from . import marks as mark
 from .marks import Marks
 from .schedule import AXIS_H, TRACK_H, Strip, Timing
-from .theme import (CONDITIONAL_FILL, CONDITIONAL_LINE, CRITICAL, FAIL, FLOW_COLOR, FLOW_STYLE, FONT_SIZE,
-                    HEADING_SIZE, INK, LANE_FILL, LANE_HEAD, LANE_INK, LINE_COLOR, LINE_STYLE, MUTED, PAIN,
-                    SCHEDULE_BAR, SCHEDULE_FILL, SCHEDULE_HEAD, SCHEDULE_INK, SMALL_LINE_HEIGHT, SMALL_SIZE, STAGE_FILL, STEP_FILL, WAIT, WAIT_OVER)
+from .theme import (CONDITIONAL_FILL, CONDITIONAL_LINE, CRITICAL, FAIL, FLOW_COLOR, FLOW_STYLE, FONT_SIZE, HEADING_SIZE,
+                    INK, LANE_FILL, LANE_HEAD, LANE_INK, LINE_COLOR, LINE_STYLE, MUTED, PAIN, SCHEDULE_BAR,
+                    SCHEDULE_FILL, SCHEDULE_HEAD, SCHEDULE_INK, SMALL_LINE_HEIGHT, SMALL_SIZE, STAGE_FILL, STEP_FILL,
+                    WAIT, WAIT_OVER)
 
 ARROW = 7.0
 CONNECTOR_W = 72.0          # room beside the lane titles for a window's off-page connectors (instead of EDGE)

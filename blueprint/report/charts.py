@@ -16,8 +16,10 @@ CELL_H = 40.0
 RISK_BANDS = ((15, "#EF9A9A"), (10, "#FFCC80"), (5, "#FFF59D"), (1, "#C8E6C9"))   # lowest risk of each colour
 LABEL_W = 150.0
 BAR_W = 360.0
+AFTER = 150.0           # room right of the longest bar for its caption
+NARROW_LABEL_W, NARROW_BAR_W, NARROW_AFTER = 96.0, 190.0, 84.0     # a chart in a column: 370 pt
 BAR_H = 12.0
-ROW_H = 18.0
+ROW_H = 16.0
 LEAD = "#B0BEC5"
 VALUE = "#2E7D32"
 COST_COLOURS = ("#1565C0", "#F9A825", "#90A4AE")     # labour, direct, indirect
@@ -85,7 +87,7 @@ def stage_bars(rows: Sequence[TimeRow], lead_label: str, value_label: str) -> st
         body.append(_text(LABEL_W + lead_w + 6, y + BAR_H - 3, caption, SIZE, fill=MUTED))
     key_y = 4 + len(rows) * ROW_H + 6
     body += _key(((f'fill="{LEAD}"', lead_label), (f'fill="{VALUE}"', value_label)), key_y)
-    return _svg(LABEL_W + BAR_W + 150, key_y + 16, body)
+    return _svg(LABEL_W + BAR_W + AFTER, key_y + 16, body)
 
 
 def _bar_style(colour: str, sometimes: bool) -> str:
@@ -93,9 +95,9 @@ def _bar_style(colour: str, sometimes: bool) -> str:
     return f'fill="{colour}" stroke="{colour}"' + (' stroke-dasharray="3,2" fill-opacity="0.45"' if sometimes else "")
 
 
-def _key(items: Iterable[tuple[str, str]], y: float) -> list[str]:
-    """A key under a chart: a swatch (its SVG attributes) and a name for each item, left to right."""
-    body, left = [], LABEL_W
+def _key(items: Iterable[tuple[str, str]], y: float, left: float = LABEL_W) -> list[str]:
+    """A key under a chart: a swatch (its SVG attributes) and a name for each item, left to right from `left`."""
+    body = []
     for style, name in items:
         body.append(f'<rect x="{left:.1f}" y="{y:.1f}" width="14" height="9" {style}/>')
         body.append(_text(left + 18, y + 8, name, SIZE))
@@ -129,25 +131,26 @@ def gantt(rows: Sequence[ScheduleRow], lead_s: float, keys: tuple[str, str, str]
     items = list(zip((_bar_style(CRITICAL, False), _bar_style(SCHEDULE_BAR, False), _bar_style(SCHEDULE_BAR, True)),
                      keys))
     body += _key(items if any(row.chance for row in rows) else items[:2], key_y)
-    return _svg(LABEL_W + BAR_W + 150, key_y + 16, body)
+    return _svg(LABEL_W + BAR_W + AFTER, key_y + 16, body)
 
 
-def cost_bars(rows: Sequence[CostRow], keys: tuple[str, str, str, str]) -> str:
+def cost_bars(rows: Sequence[CostRow], keys: tuple[str, str, str, str], narrow: bool = False) -> str:
     """One bar per stage as long as its cost, in labour, direct and indirect parts, the cost of waste as a thin
-    bar under it; a key below (`keys`: labour, direct, indirect, waste)."""
+    bar under it; a key below (`keys`: labour, direct, indirect, waste). `narrow`: half as wide, for a column."""
+    label_w, bar_w, after = (NARROW_LABEL_W, NARROW_BAR_W, NARROW_AFTER) if narrow else (LABEL_W, BAR_W, AFTER)
     most = max((row.amounts.total for row in rows), default=0) or 1
     body: list[str] = []
     for index, row in enumerate(rows):
         y = 4 + index * ROW_H
-        body.append(_text(0, y + BAR_H - 3, _fit(row.title, LABEL_W - 8, SIZE + 1), SIZE + 1))
-        x = LABEL_W
+        body.append(_text(0, y + BAR_H - 3, _fit(row.title, label_w - 8, SIZE + 1), SIZE + 1))
+        x = label_w
         for colour, amount in zip(COST_COLOURS, (row.amounts.labour, row.amounts.direct, row.amounts.indirect)):
-            w = BAR_W * amount / most
+            w = bar_w * amount / most
             body.append(f'<rect x="{x:.2f}" y="{y:.1f}" width="{w:.2f}" height="{BAR_H - 4:.1f}" fill="{colour}"/>')
             x += w
-        body.append(f'<rect x="{LABEL_W:.1f}" y="{y + BAR_H - 3:.1f}" width="{BAR_W * row.amounts.waste / most:.2f}" '
+        body.append(f'<rect x="{label_w:.1f}" y="{y + BAR_H - 3:.1f}" width="{bar_w * row.amounts.waste / most:.2f}" '
                     f'height="3" fill="{WASTE}"/>')
         body.append(_text(x + 6, y + BAR_H - 5, row.total, SIZE, fill=MUTED))
     key_y = 4 + len(rows) * ROW_H + 6
-    body += _key(zip([f'fill="{colour}"' for colour in (*COST_COLOURS, WASTE)], keys), key_y)
-    return _svg(LABEL_W + BAR_W + 150, key_y + 16, body)
+    body += _key(zip([f'fill="{colour}"' for colour in (*COST_COLOURS, WASTE)], keys), key_y, 0 if narrow else label_w)
+    return _svg(label_w + bar_w + after, key_y + 16, body)

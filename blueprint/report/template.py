@@ -83,5 +83,5 @@ def render_html(context: Context, sections: dict[str, Section], page: Paper, pdf
                            (t("report.critical_path"), t("report.other_steps"), t("report.sometimes"))))
         if context.schedule else None,
         cost_chart=_chart(cost_bars(context.costs.stages, (t("report.labour"), t("report.direct"), t("report.indirect"),
-                                                           t("report.waste"))))
+                                                           t("report.waste")), narrow=pair and bool(context.schedule)))
         if context.costs else None)
