@@ -14,6 +14,7 @@ from support import SAMPLES, check_yaml, run_cli
 
 from blueprint.api import check_file
 from blueprint.metrics import measure
+from blueprint.render import grid
 from blueprint.render.window import Window, exits, render_window, window_service
 from blueprint.report import report
 from blueprint.report.context import build_context
@@ -119,6 +120,18 @@ def test_hotel_report_uses_its_pages(hotel_pdf: Path) -> None:
         if flow.label:
             assert all(word in text for word in flow.label.split()), flow.label
     assert smallest_text_pt(hotel_pdf) >= 6 - 0.05
+
+
+def test_lane_titles_never_broken_inside_a_word(hotel_pdf: Path) -> None:
+    """The dense spacings' narrow title column widens for "Housekeeping" (it printed "Housekeepin / g")."""
+    service = check_file(SAMPLES / "hotel-stay.yaml").service
+    assert service is not None
+    words = set(tool("pdftotext", "-enc", "UTF-8", hotel_pdf, "-").split())
+    assert all(word in words for lane in service.lanes for word in lane.title.split())
+    narrow = grid.NARROW
+    assert grid.fitted(narrow, service).title_w > narrow.title_w         # "Housekeeping" is wider than 88 - 16 pt
+    assert grid.fitted(grid.SCREEN, service) == grid.SCREEN
+    assert grid.fitted(narrow, replace(service, lanes=service.lanes[:1])) == narrow
 
 
 def _connectors_name_their_pages(pdf: Path, source: Path) -> int:

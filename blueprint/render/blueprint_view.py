@@ -9,7 +9,7 @@ from ..i18n import label
 from ..model import FlowKind, FlowOrigin, LaneKind, Service
 from . import text
 from .dot import Canvas, Html, attributes, line_height, stack, text_lines
-from .grid import CRITICAL_H, GAP, MARGIN, SCREEN, WHEN_GAP, Grid, Spacing, layout
+from .grid import CRITICAL_H, GAP, MARGIN, SCREEN, WHEN_GAP, Grid, Spacing, fitted, layout
 from .route import Route, routes
 from .window import Connector
 from .legend import draw_legend, legend_items, legend_size, marker
@@ -34,6 +34,7 @@ def blueprint_dot(service: Service, times: dict[str, Timing] | None = None, conn
     (when the service has any `after`), the critical steps marked and the schedule strip drawn. Laid out with
     `spacing`; `connectors` are off-page connectors (a window's flows that leave it), drawn at its edges; the
     legend below unless not `legend`; `marks` from a comparison (the removed steps' box with the legend)."""
+    spacing = fitted(spacing, service)
     sides = {connector.side for connector in connectors}
     extra = CONNECTOR_W - spacing.edge
     above, below = connector_rows([(connector.step, connector.side) for connector in connectors])

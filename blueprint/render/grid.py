@@ -42,6 +42,14 @@ class Spacing(NamedTuple):
 
 
 SCREEN = Spacing()
+TITLE_GROWTH = 1.5          # a lane-title column widens up to this much so no lane title breaks inside a word
+
+
+def fitted(spacing: Spacing, service: Service) -> Spacing:
+    """`spacing` with its lane-title column wide enough for the longest word of every lane title (up to
+    TITLE_GROWTH times its own width): "Housekeeping" is not cut into "Housekeepin / g"."""
+    longest = max((text.longest_word(lane.title, FONT_SIZE, bold=True) for lane in service.lanes), default=0.0)
+    return spacing._replace(title_w=min(max(spacing.title_w, longest + 17), spacing.title_w * TITLE_GROWTH))
 # Paper: denser, so more of the blueprint fits a page with the smallest text at 6 pt. NARROW puts eight columns
 # across A4 landscape; PRINT keeps boxes wider, so their text takes fewer lines and lanes are lower.
 NARROW = Spacing(title_w=88.0, box_w=82.0, col_w=108.0, edge=10.0, pad_top=22.0, pad_bottom=18.0,

@@ -50,6 +50,11 @@ def width(text: str, size: float, bold: bool = False) -> float:
     return _units(text, bold) * size * SAFETY / 1000
 
 
+def longest_word(text: str, size: float, bold: bool = False) -> float:
+    """The width of the widest piece of `text` that `wrap` never breaks (a word; a CJK character)."""
+    return max((width(token.rstrip(" "), size, bold) for token in _tokens(clean(text))), default=0.0)
+
+
 _ASCII_TOKEN = re.compile(r"[^ ]+ ?| ")
 _NO_LINE_START = frozenset("，。、；：！？）」』》】〉”’・…")   # CJK punctuation stays with the character before it
 

@@ -165,7 +165,7 @@ def _windows(service: Service, page: Paper) -> tuple[list[Window], bp_grid.Spaci
     """The blueprint's windows in reading order, step runs left to right, each cut into lane groups top down,
     and the spacing they are drawn with: of the paper spacings, the plan with no group under MIN_LANES lanes
     (where one exists) and the fewest pages, then the widest spacing (it fills a page that has room to spare best)."""
-    plans = [(_plan(service, page, spacing), spacing) for spacing in SPACINGS]
+    plans = [(_plan(service, page, spacing), spacing) for spacing in (bp_grid.fitted(s, service) for s in SPACINGS)]
     least = min(MIN_LANES, len(service.lanes))
     return min(plans, key=lambda plan: (any(len(w.lanes) < least for w in plan[0]), len(plan[0]), -plan[1].col_w))
 
