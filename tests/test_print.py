@@ -11,10 +11,12 @@ from pathlib import Path
 import pytest
 
 from support import SAMPLES, check_yaml, run_cli
+from svg_geometry import Picture
 
 from blueprint.api import check_file
 from blueprint.metrics import measure
 from blueprint.render import grid
+from blueprint.render.blueprint_view import CONNECTOR_ROW
 from blueprint.render.window import Window, exits, render_window, window_service
 from blueprint.report import report
 from blueprint.report.context import build_context
@@ -101,6 +103,29 @@ def test_window_keeps_every_flow_as_a_line_or_a_connector() -> None:
     assert f'id="step.{steps[0]}"' not in svg
     assert all(f'id="lanetitle.{lane}"' in svg for lane in window.lanes)
     assert f'id="lane.{lanes[-1]}"' not in svg
+
+
+def test_up_connector_tags_stack_as_tall_as_their_lines() -> None:
+    """online-order-return's lower lanes under steps 1-4: the tags of the flows up out of them stand in a column
+    over the first lane, each as tall as its lines (a two-line tag under the three-line CONNECTOR_ROW), none
+    overlapping another, and the lanes start right under the stack."""
+    service = check_file(SAMPLES / "online-order-return.yaml").service
+    assert service is not None
+    steps, lanes = tuple(step.id for step in service.steps), tuple(lane.id for lane in service.lanes)
+    window = Window(steps[:4], lanes[5:])
+    pic = Picture(render_window(service, window, lambda e: f"{e.flow.label or ''} ↑ p. 3 · Web shop and app"))
+    tags = [pic.rect(ident) for ident in pic.ids("exit.") if ident.endswith(".up." + ident.split(".")[-1])]
+    columns: dict[float, list] = {}
+    for tag in tags:
+        columns.setdefault(round(tag.cx), []).append(tag)
+    stack = max(columns.values(), key=len)
+    assert len(stack) >= 2
+    assert not any(a.overlaps(b) for i, a in enumerate(stack) for b in stack[i + 1:])
+    first = pic.rect(f"lane.{window.lanes[0]}")
+    assert all(tag.bottom <= first.top for tag in tags)
+    assert any(tag.bottom - tag.top < 2.5 * 11 for tag in stack)                # some tag has two lines
+    gap = CONNECTOR_ROW - 3 * 11            # what a three-line tag leaves of its row
+    assert first.top - min(tag.top for tag in stack) <= sum(tag.bottom - tag.top + gap for tag in stack) + 1
 
 
 # -- the PDF report

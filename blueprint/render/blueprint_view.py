@@ -37,7 +37,7 @@ def blueprint_dot(service: Service, times: dict[str, Timing] | None = None, conn
     spacing = fitted(spacing, service)
     sides = {connector.side for connector in connectors}
     extra = CONNECTOR_W - spacing.edge
-    above, below = connector_rows([(connector.step, connector.side) for connector in connectors])
+    above, below = connector_rows(connectors, spacing.col_w)
     grid = layout(service, times, spacing,
                   (extra if "left" in sides else 0.0, extra if "right" in sides else 0.0, above, below))
     keys = legend_items(service, "blueprint", marks) if legend else ()
@@ -334,12 +334,26 @@ def _label_size(lines: list[str]) -> tuple[float, float]:
     return max(text.width(line, SMALL_SIZE) for line in lines) + 6, len(lines) * line_height(SMALL_SIZE) + 3
 
 
-def connector_rows(ends: Sequence[tuple[str, str]]) -> tuple[float, float]:
+def _tag_lines(connector: Connector, col_w: float) -> list[str]:
+    """An up or down connector's words as its tag shows them, under its column."""
+    return text.wrap(connector.text, col_w - 16, SMALL_SIZE, max_lines=3)
+
+
+def _tag_row(lines: list[str]) -> float:
+    """The height an up or down connector's tag takes in its row: CONNECTOR_ROW for three lines, less for fewer."""
+    return CONNECTOR_ROW - (3 - len(lines)) * line_height(SMALL_SIZE)
+
+
+def connector_rows(connectors: Sequence[Connector], col_w: float) -> tuple[float, float]:
     """Heights of the rows above the first lane and below the last that hold the tags of the up and down
-    connectors, for their (step, side) pairs: one CONNECTOR_ROW per tag in the busiest column."""
+    connectors: the tags of the busiest column, stacked (at most CONNECTOR_ROW each, which the report's planner
+    counts on)."""
     def most(side: str) -> float:
-        counts = Counter(step for step, at in ends if at == side)
-        return max(counts.values(), default=0) * CONNECTOR_ROW
+        rows: dict[str, float] = {}
+        for connector in connectors:
+            if connector.side == side:
+                rows[connector.step] = rows.get(connector.step, 0.0) + _tag_row(_tag_lines(connector, col_w))
+        return max(rows.values(), default=0.0)
     return most("up"), most("down")
 
 
@@ -354,18 +368,21 @@ def _connectors(canvas: Canvas, grid: Grid, names: dict[tuple[str, str], str],
     lanes = sorted(grid.bands.values())
     first_top, last_bottom = lanes[0][0], lanes[-1][1]
     placed: Counter[tuple[str, str]] = Counter()
+    stacked: dict[tuple[str, str], float] = {}           # the height of the tags already in a column's row
     for index, connector in enumerate(connectors):
         box = grid.boxes[connector.step, connector.lane]
         ident = f"exit.{connector.step}.{connector.lane}.{connector.side}.{index}"
         name = names[connector.step, connector.lane]
         if connector.side in ("left", "right"):
             continue
-        lines = text.wrap(connector.text, spacing.col_w - 16, SMALL_SIZE, max_lines=3)
+        lines = _tag_lines(connector, spacing.col_w)
         w, h = _label_size(lines)
         k = placed[connector.step, connector.side]
         placed[connector.step, connector.side] += 1
         up = connector.side == "up"
-        y = first_top - CONNECTOR_ROW * (k + 0.5) if up else last_bottom + CONNECTOR_ROW * (k + 0.5)
+        below = stacked.get((connector.step, connector.side), 0.0) + _tag_row(lines) / 2
+        stacked[connector.step, connector.side] = below + _tag_row(lines) / 2
+        y = first_top - below if up else last_bottom + below
         x = box.x
         tag = _connector_tag(canvas, x, y, w, h, lines, ident)
         gutter = box.x + spacing.col_w / 2 + 2 + 3 * k
