@@ -81,3 +81,17 @@ def test_graphviz_pdf_draws_emoji_as_images_and_maps_no_wrong_character(services
     # without the font, pango draws a hex box whose digits land in the text layer ("party 03 18 F9")
     assert not re.search(r"\b[0-9A-F]{2} [0-9A-F]{2} [0-9A-F]{2}\b", text), text
     assert not {char for char in text if not char.isascii()} - {"\u2022"}, text
+
+
+@pytest.mark.parametrize(("text", "hex_boxes"), [("𐀀𐀀𐀀𐀀𐀀𐀀𐀀𐀀", True), ("𓀀𓀀𓀀𓀀𓀀𓀀𓀀𓀀", True),
+                                               ("😀🎉😀🎉😀🎉😀🎉", False), ("𝔘𝔫𝔦𝔠𝔬𝔡𝔢", False), ("ꀀꀀꀀꀀꀀꀀ", True)])
+def test_text_the_font_lacks_measured_no_narrower_than_graphviz_draws_it(text: str, hex_boxes: bool) -> None:
+    """Characters Noto Sans CJK lacks are drawn by a fallback font or as hex boxes (six digits wide beyond U+FFFF:
+    Linear B, hieroglyphs); our measure of them, which sizes every box, is never under what Graphviz lays out."""
+    from blueprint.render import text as measure
+
+    dot = f'digraph {{ node [fontname="Noto Sans CJK SC", fontsize=10, shape=plaintext]; a [label="{text}"] }}'
+    xdot = subprocess.run(["dot", "-Txdot"], input=dot, capture_output=True, text=True, check=True).stdout
+    drawn = float(re.search(r"T [\d.]+ [\d.]+ -?\d+ ([\d.]+) ", xdot).group(1))       # type: ignore[union-attr]
+    assert drawn <= measure.width(text, 10)
+    assert measure.width(text, 10) <= 1.15 * drawn or not hex_boxes        # hex boxes: close, not far over

@@ -16,6 +16,9 @@ FONT_FILES = {
            "/usr/share/fonts/noto-cjk/NotoSansCJK-Bold.ttc"),
 }
 MISSING = 1400         # advance (per 1000) of a character the font lacks: a fallback font or a hex box draws it
+MISSING_ASTRAL = 1800  # the same beyond U+FFFF, where a hex box holds six digits (pango: 1.73 em for U+10000) ...
+FALLBACK_ASTRAL = ((0x1D400, 0x1D7FF), (0x1F000, 0x1FAFF))   # ... but for the fonts setup.sh installs: DejaVu's
+# mathematical letters (0.65 em) and the emoji (1.28 em), under MISSING
 ELLIPSIS = "…"
 SAFETY = 1.04          # measured width is scaled up a little: renderers differ by rounding and kerning
 MAX_CHARS = 2000       # longer text is cut before it is measured at all
@@ -42,7 +45,16 @@ def _units(text: str, bold: bool) -> int:
     """Advance of `text` in 1/1000 em."""
     starts, widths = (font_widths.BOLD_STARTS, font_widths.BOLD_WIDTHS) if bold else \
         (font_widths.REGULAR_STARTS, font_widths.REGULAR_WIDTHS)
-    return sum(widths[bisect_right(starts, ord(char)) - 1] for char in text)
+    total = 0
+    for char in text:
+        advance = widths[bisect_right(starts, ord(char)) - 1]
+        total += MISSING_ASTRAL if advance == MISSING and _hex_box(ord(char)) else advance
+    return total
+
+
+def _hex_box(code: int) -> bool:
+    """Whether a code point the font lacks is drawn as a six-digit hex box (beyond U+FFFF, no fallback font)."""
+    return code > 0xFFFF and not any(low <= code <= high for low, high in FALLBACK_ASTRAL)
 
 
 def width(text: str, size: float, bold: bool = False) -> float:
