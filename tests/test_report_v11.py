@@ -13,7 +13,7 @@ from blueprint.api import load_service
 from blueprint.metrics import measure
 from blueprint.render.theme import CRITICAL
 from blueprint.report import report
-from blueprint.report.charts import cost_bars, gantt
+from blueprint.report.charts import cost_bars, gantt, risk_matrix
 from blueprint.report.context import build_context
 from services11 import clinic, edited, family
 from support import SAMPLES
@@ -172,15 +172,40 @@ def test_cost_chart_parts_in_proportion() -> None:
     assert amounts.waste == pytest.approx(6.4) and amounts.total == pytest.approx(83.15)
 
 
-def test_cost_chart_in_a_column_is_narrow() -> None:
+def test_charts_take_the_room_they_have() -> None:
+    """Wide charts are 150 + 360 + 150 pt; in a column of A4 landscape ((773.9 - 18) / 2 = 377.9 pt) or on a
+    portrait page, the labels and captions narrow to 96 and 84 pt and the bars take what is left; the risk
+    matrix's cells narrow to fit a column; the text keeps its size."""
     svc = family()
-    costs = build_context(svc, measure(svc), (), None).costs
-    assert costs is not None
+    context = build_context(svc, measure(svc), (), None)
+    costs, schedule = context.costs, context.schedule
+    assert costs is not None and schedule is not None
     keys = ("labour", "direct", "indirect", "waste")
-    wide, narrow = (ET.fromstring(cost_bars(costs.stages, keys, narrow=flag)) for flag in (False, True))
-    assert float(wide.get("width", "").removesuffix("pt")) == 150 + 360 + 150
-    assert float(narrow.get("width", "").removesuffix("pt")) == 96 + 190 + 84       # a column of an A4 page
-    assert wide.get("height") == narrow.get("height")
+
+    def width(svg: str) -> float:
+        return float(ET.fromstring(svg).get("width", "").removesuffix("pt"))
+
+    def sizes(svg: str) -> set[str]:
+        return set(re.findall(r'font-size="([\d.]+)"', svg))
+
+    assert width(cost_bars(costs.stages, keys)) == width(cost_bars(costs.stages, keys, 900)) == 660
+    assert width(cost_bars(costs.stages, keys, 377.9)) == pytest.approx(377.9, abs=0.1)
+    assert width(gantt(schedule.rows, schedule.lead_time_s, ("a", "b", "c"), 527)) == pytest.approx(527, abs=0.1)
+    assert sizes(cost_bars(costs.stages, keys, 377.9)) == sizes(cost_bars(costs.stages, keys))
+    assert width(risk_matrix(context.fails, "severity", "likelihood")) == 44 + 5 * 62 + 4
+    narrow = risk_matrix(context.fails, "severity", "likelihood", 254.5)
+    assert width(narrow) == pytest.approx(254.5, abs=0.1)
+    assert sizes(narrow) == sizes(risk_matrix(context.fails, "severity", "likelihood"))
+
+
+def test_portrait_report_keeps_every_word_inside_the_page(tmp_path: Path) -> None:
+    """A4 portrait (527 pt across): the charts and the risk matrix beside the tables fit; no word runs past
+    the right margin (they did: the stage bars and the matrix were drawn for landscape)."""
+    path = tmp_path / "portrait.pdf"
+    path.write_bytes(report(load_service(SAMPLES / "hotel-stay.yaml"), "pdf", portrait=True))
+    right = 595.28 - 12 * 72 / 25.4
+    ends = [float(x) for x in re.findall(r'xMax="([\d.]+)"', tool("pdftotext", "-bbox", path, "-"))]
+    assert ends and max(ends) <= right + 0.5
 
 
 def test_schedule_table_and_cost_side_by_side(tmp_path: Path) -> None:

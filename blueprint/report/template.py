@@ -19,6 +19,7 @@ from .paper import MIN_TEXT_PT, Paper
 
 DIAGRAMS = (("journey", "report.journey"), ("blueprint", "report.blueprint"))
 HEADING_PT, ROW_PT = 33.0, 13.0        # a report heading and a table row on paper, about (report.css)
+COLUMN_GAP = 18.0                       # between the two columns side by side (report.css: .pair)
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,9 @@ def render_html(context: Context, sections: dict[str, Section], page: Paper, pdf
     matrix, `tight` sets every table denser and the risk matrix and stage bars at their smallest."""
     t = partial(label, context.lang)
     template = environment().from_string(asset("report.html.j2"))
-    matrix = _chart(risk_matrix(context.fails, t("report.severity"), t("report.likelihood")), tight)
+    column = (page.content_width - COLUMN_GAP) / 2          # one of the two side by side (report.css: .pair)
+    matrix = _chart(risk_matrix(context.fails, t("report.severity"), t("report.likelihood"),
+                                column if pair else page.content_width), tight)
     return template.render(
         c=context, t=t, signed=humanize.score, risk_colour=risk_colour,
         css=Markup(asset("report.css")),      # our own packaged stylesheet, not user text
@@ -78,10 +81,13 @@ def render_html(context: Context, sections: dict[str, Section], page: Paper, pdf
         diagrams=[(view, heading, sections[view]) for view, heading in DIAGRAMS],
         matrix=matrix, opportunities_left=not _tables_taller(context, matrix),
         unscored=[fail for fail in context.fails if fail.risk is None],
-        bars=_chart(stage_bars(context.stages, t("report.lead_time"), t("report.value_added")), tight),
+        bars=_chart(stage_bars(context.stages, t("report.lead_time"), t("report.value_added"), page.content_width),
+                    tight),
         gantt=_chart(gantt(context.schedule.rows, context.schedule.lead_time_s,
-                           (t("report.critical_path"), t("report.other_steps"), t("report.sometimes"))))
+                           (t("report.critical_path"), t("report.other_steps"), t("report.sometimes")),
+                           page.content_width))
         if context.schedule else None,
         cost_chart=_chart(cost_bars(context.costs.stages, (t("report.labour"), t("report.direct"), t("report.indirect"),
-                                                           t("report.waste")), narrow=pair and bool(context.schedule)))
+                                                           t("report.waste")),
+                                    column if pair and context.schedule else page.content_width))
         if context.costs else None)
