@@ -21,7 +21,7 @@ from blueprint.render.window import Window, exits, render_window, window_service
 from blueprint.report import report
 from blueprint.report.context import build_context
 from blueprint.report.diagrams import JOURNEY_COLUMNS, MIN_SCALE, Section, _journey_plan, _journey_size, \
-    _widest_column, even_runs, lane_groups, step_runs
+    _widest_column, _windows, even_runs, lane_groups, step_runs
 from blueprint.report.paper import page_for
 from blueprint.report.template import Chart, _tables_taller, render_html
 
@@ -126,6 +126,33 @@ def test_up_connector_tags_stack_as_tall_as_their_lines() -> None:
     assert any(tag.bottom - tag.top < 2.5 * 11 for tag in stack)                # some tag has two lines
     gap = CONNECTOR_ROW - 3 * 11            # what a three-line tag leaves of its row
     assert first.top - min(tag.top for tag in stack) <= sum(tag.bottom - tag.top + gap for tag in stack) + 1
+
+
+def test_lower_lane_groups_repeat_the_step_headings_alone() -> None:
+    """ed-visit: the window of the first lanes carries the schedule strip, the critical marks and the wait and
+    pain badges; a window of lower lanes repeats the stage and step headings (and conditions) alone."""
+    service = check_file(SAMPLES / "ed-visit-older-patient.yaml").service
+    assert service is not None
+    steps, lanes = tuple(step.id for step in service.steps), tuple(lane.id for lane in service.lanes)
+    top, lower = (Picture(render_window(service, Window(steps[8:], part), lambda e: "p. 1"))
+                  for part in (lanes[:4], lanes[4:]))
+    for ident in ("stage.", "step.", "when."):
+        assert top.ids(ident) == lower.ids(ident) != []
+    assert top.ids("schedule") and top.ids("critical.") and top.ids("wait.") and top.ids("pain.")
+    assert not lower.ids("schedule") and not lower.ids("critical.") and not lower.ids("wait.")
+    assert not lower.ids("pain.")
+    assert lower.rect(f"lane.{lanes[4]}").top < top.rect(f"lane.{lanes[0]}").top - 50     # the room it saves
+
+
+@pytest.mark.parametrize("paper", ["a4", "a3", "letter"])
+def test_every_lane_group_of_every_sample_has_four_lanes(paper: str) -> None:
+    """Cut between lanes only when all do not fit, never leaving fewer than 4 lanes on a page: ed-visit's 10
+    lanes on A4 went 3 + 4 + 3 while every lower group repeated the schedule strip."""
+    for source in sorted(SAMPLES.glob("*.yaml")):
+        service = check_file(source).service
+        assert service is not None
+        windows, _ = _windows(service, page_for(paper))
+        assert all(len(window.lanes) >= min(4, len(service.lanes)) for window in windows), (source.name, paper)
 
 
 # -- the PDF report

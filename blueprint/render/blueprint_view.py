@@ -29,17 +29,19 @@ GRAPH = {"layout": "nop2", "outputorder": "edgesfirst", "bgcolor": "#FFFFFF"}
 
 
 def blueprint_dot(service: Service, times: dict[str, Timing] | None = None, connectors: Sequence[Connector] = (),
-                  legend: bool = True, spacing: Spacing = SCREEN, marks: Marks | None = None) -> str:
+                  legend: bool = True, spacing: Spacing = SCREEN, marks: Marks | None = None,
+                  step_marks: bool = True) -> str:
     """The blueprint of `service` as DOT text that plain `dot` renders unchanged; with the schedule `times`
     (when the service has any `after`), the critical steps marked and the schedule strip drawn. Laid out with
     `spacing`; `connectors` are off-page connectors (a window's flows that leave it), drawn at its edges; the
-    legend below unless not `legend`; `marks` from a comparison (the removed steps' box with the legend)."""
+    legend below unless not `legend`; `marks` from a comparison (the removed steps' box with the legend); the
+    steps' wait and pain badges unless not `step_marks`."""
     spacing = fitted(spacing, service)
     sides = {connector.side for connector in connectors}
     extra = CONNECTOR_W - spacing.edge
     above, below = connector_rows(connectors, spacing.col_w)
     grid = layout(service, times, spacing,
-                  (extra if "left" in sides else 0.0, extra if "right" in sides else 0.0, above, below))
+                  (extra if "left" in sides else 0.0, extra if "right" in sides else 0.0, above, below), step_marks)
     keys = legend_items(service, "blueprint", marks) if legend else ()
     legend_w, legend_h = legend_size(keys, service.lang, max(grid.width, 560.0) - 2 * MARGIN)
     removed = mark.removed_lines(marks, service.lang) if legend else []

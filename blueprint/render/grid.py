@@ -135,10 +135,11 @@ def condition(step: Step, lang: str) -> str:
 
 
 def layout(service: Service, times: dict[str, Timing] | None = None, spacing: Spacing = SCREEN,
-           extra: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)) -> Grid:
+           extra: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0), step_marks: bool = True) -> Grid:
     """Every position of the blueprint, from the service and (when it has any `after`) its schedule, with
     `spacing`; `extra` adds room left and right of the columns, above the first lane and below the last (a
-    window's off-page connectors sit there)."""
+    window's off-page connectors sit there); the row of the steps' wait and pain badges unless not
+    `step_marks`."""
     extra_left, extra_right, extra_top, extra_bottom = extra
     steps = service.steps
     col_w, box_w = spacing.col_w, spacing.box_w
@@ -164,7 +165,7 @@ def layout(service: Service, times: dict[str, Timing] | None = None, spacing: Sp
     step_row = (y, y + title_h + when_h)
     y += title_h + when_h + 4
     marker_row = None
-    if any(step.wait or step.pains for step in steps):
+    if step_marks and any(step.wait or step.pains for step in steps):
         marker_row = (y, y + MARKER_ROW)
         y += MARKER_ROW
     schedule_row = schedule = None

@@ -85,16 +85,24 @@ def exits(service: Service, window: Window) -> list[Exit]:
     return out
 
 
+def holds_first_lane(service: Service, window: Window) -> bool:
+    """Whether `window` is the top of its step run: only there are the steps' schedule strip, critical marks and
+    wait and pain badges drawn; a window of lower lanes repeats the stage and step headings alone."""
+    return window.lanes[0] == service.lanes[0].id
+
+
 def render_window(service: Service, window: Window, words: Callable[[Exit], str], fmt: str = "svg",
                   spacing: Spacing = PRINT, marks: Marks | None = None) -> bytes:
     """The blueprint of `window` as `fmt` bytes, laid out with `spacing` (paper's, by default), its schedule the
-    whole service's; each exit drawn as a connector saying `words(exit)`; a comparison's `marks` on it."""
+    whole service's (drawn on the window that holds the first lane); each exit drawn as a connector saying
+    `words(exit)`; a comparison's `marks` on it."""
     from . import tidy_svg
     from .blueprint_view import blueprint_dot
     from .schedule import timings
 
     connectors: Sequence[Connector] = [Connector(e.inside.step, e.inside.lane, e.side, e.outgoing, words(e))
                                        for e in exits(service, window)]
-    data = run_dot(blueprint_dot(window_service(service, window), timings(service), connectors, False, spacing,
-                                 marks), fmt)
+    top = holds_first_lane(service, window)
+    data = run_dot(blueprint_dot(window_service(service, window), timings(service) if top else None, connectors,
+                                 False, spacing, marks, step_marks=top), fmt)
     return tidy_svg(data) if fmt == "svg" else data
