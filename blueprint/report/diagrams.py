@@ -382,7 +382,10 @@ def _journey_plan(service: Service, page: Paper) -> tuple[list[Service], float]:
     widest, tallest = page.content_width / MIN_SCALE, page.figure_height / MIN_SCALE
     options = []
     tried = 0
-    for parts in range(1, len(steps) + 1):
+    narrowest = min(journey_view.NARROW_W, JOURNEY_COLUMNS[0])         # no column is narrower: fewer runs never fit
+    fixed = 2 * journey_view.MARGIN + journey_view.HEAD_W + PAD
+    fewest = max(1, min(len(steps), math.ceil(len(steps) * narrowest / max(widest - fixed, narrowest))))
+    for parts in range(fewest, len(steps) + 1):
         subs = [window_service(service, Window(tuple(steps[run.start:run.stop]), lanes))
                 for run in even_runs(len(steps), parts)]
         fitting = _widest_column(subs, widest)
