@@ -272,6 +272,18 @@ def test_long_text_is_wrapped_and_cut_with_an_ellipsis() -> None:
     assert pic.rect("a.verify.office").width == pytest.approx(pic.rect("a.verify.guest").width, abs=1)
 
 
+def test_a_percentage_never_breaks_before_its_sign() -> None:
+    """ed-visit's condition "If needs a ward bed · 60.0 %" printed "60.0" with "%" alone on the next line."""
+    from blueprint.render import text
+
+    assert text.wrap("If needs a ward bed · 60.0 %", 110, 8) == ["If needs a ward bed ·", "60.0 %"]
+    assert text.wrap("50 % of them, 60.0 %", 40, 8) == ["50 % of", "them,", "60.0 %"]
+    assert text.wrap("医保 20.0 %", 30, 8) == ["医保", "20.0 %"]
+    svc = load_service(SAMPLES / "ed-visit-older-patient.yaml")
+    lines = [t.text for t in Picture(render(svc, "blueprint", "svg")).texts("when.admit")]
+    assert lines and all((line or "").strip() != "%" for line in lines)
+
+
 def test_chinese_blueprint_uses_cjk_font_and_chinese_labels(tmp_path: Path) -> None:
     svc = load_service(SAMPLES / "outpatient-visit.zh.yaml")
     pic = check_blueprint(svc, render(svc, "blueprint", "svg"))

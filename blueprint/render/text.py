@@ -72,9 +72,22 @@ _NO_LINE_START = frozenset("，。、；：！？）」』》】〉”’・…"
 
 
 def _tokens(text: str) -> list[str]:
-    """Break opportunities: words with their trailing space, and each wide (CJK) character alone."""
-    if text.isascii():
-        return _ASCII_TOKEN.findall(text)
+    """Break opportunities: words with their trailing space, and each wide (CJK) character alone; a percent sign
+    stays with its number ("60.0 %" never ends a line at "60.0")."""
+    tokens = _ASCII_TOKEN.findall(text) if text.isascii() else _words(text)
+    if "%" not in text:
+        return tokens
+    kept: list[str] = []
+    for token in tokens:
+        if kept and token.rstrip(" ") == "%":
+            kept[-1] += token
+        else:
+            kept.append(token)
+    return kept
+
+
+def _words(text: str) -> list[str]:
+    """`_tokens` of text that is not all ASCII."""
     tokens: list[str] = []
     current = ""
     for char in text:
