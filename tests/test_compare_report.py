@@ -62,6 +62,16 @@ def test_paper_and_orientation(tmp_path: Path, options: tuple[str, ...], size: s
     assert "Lead time 1h 45m 1h 13m −32m, −30.5 %" in text_of(out)
 
 
+def test_portrait_comparison_keeps_every_word_inside_the_page(tmp_path: Path) -> None:
+    """A4 portrait (527 pt across): the time-per-stage chart, drawn 600 pt wide, ran its captions past the
+    right edge; it is drawn for the page's width."""
+    out = tmp_path / "cmp.pdf"
+    write(CURRENT, FUTURE, out, "--portrait")
+    right = 595.28 - 12 * 72 / 25.4
+    ends = [float(x) for x in re.findall(r'xMax="([\d.]+)"', tool("pdftotext", "-bbox", out, "-"))]
+    assert ends and max(ends) <= right + 0.5
+
+
 def charts(html: str) -> list[ET.Element]:
     """The SVG charts of the report (data URLs of <img>), parsed; the diagrams' pictures left out."""
     found = []

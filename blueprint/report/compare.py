@@ -91,7 +91,7 @@ def comparison_report(diff: Diff, fmt: str = "pdf", paper_name: str = "a4", port
             date=report_date(date), page_size=page.css_size,
             css=Markup(asset("report.css")),      # our own packaged stylesheet, not user text
             headline=metric_rows(diff, HEADLINE), numbers=metric_rows(diff, changed_only=True),
-            bars=_chart(stage_pairs(_stage_pairs(diff, old, new), t("cmp.old"), t("cmp.new"))),
+            bars=_chart(stage_pairs(_stage_pairs(diff, old, new), t("cmp.old"), t("cmp.new"), page.content_width)),
             emotions=_chart(emotion_pairs([titles[step] for step in order], curves, page.content_width - 8,
                                           t("cmp.old"), t("cmp.new"))) if curves else None,
             future=drawn.result(),

@@ -14,6 +14,7 @@ NEW = "#1565C0"
 PAIR_H = 11.0               # one bar of a stage's pair
 PAIR_GAP = 10.0
 BAR_W = 380.0
+AFTER = 70.0                # room right of the longest bar for its duration
 CURVE_COLOURS = ("#1565C0", "#C62828", "#2E7D32", "#6A1B9A", "#EF6C00", "#00838F")
 LEVEL = 22.0                # emotion chart: height of one step of emotion
 AXIS_W = 28.0
@@ -53,8 +54,10 @@ def _key(left: float, y: float, items: Sequence[tuple[str, str]]) -> list[str]:
     return body
 
 
-def stage_pairs(pairs: Sequence[StagePair], old_label: str, new_label: str) -> str:
-    """Per stage an old bar (grey) above a new one (blue), as long as the stage's time; a key below."""
+def stage_pairs(pairs: Sequence[StagePair], old_label: str, new_label: str, width: float | None = None) -> str:
+    """Per stage an old bar (grey) above a new one (blue), as long as the stage's time; a key below; at most
+    `width` points wide (the bars shorter on a portrait page)."""
+    bar_w = BAR_W if width is None else min(BAR_W, width - LABEL_W - AFTER)
     longest = max((t for pair in pairs for t in (pair.old_s, pair.new_s) if t is not None), default=0) or 1
     body: list[str] = []
     y = 4.0
@@ -62,13 +65,13 @@ def stage_pairs(pairs: Sequence[StagePair], old_label: str, new_label: str) -> s
         body.append(_text(0, y + PAIR_H + 3, _fit(pair.title, LABEL_W - 8, SIZE + 1), SIZE + 1))
         for index, (value, colour) in enumerate(((pair.old_s, OLD), (pair.new_s, NEW))):
             top = y + index * PAIR_H
-            width = BAR_W * (value or 0) / longest
-            body.append(_rect(LABEL_W, top, max(width, 0.5), PAIR_H - 1, colour))
+            length = bar_w * (value or 0) / longest
+            body.append(_rect(LABEL_W, top, max(length, 0.5), PAIR_H - 1, colour))
             caption = "–" if value is None else humanize.duration(value)
-            body.append(_text(LABEL_W + width + 5, top + PAIR_H - 3, caption, SIZE, fill=MUTED if index == 0 else INK))
+            body.append(_text(LABEL_W + length + 5, top + PAIR_H - 3, caption, SIZE, fill=MUTED if index == 0 else INK))
         y += 2 * PAIR_H + PAIR_GAP
     body += _key(LABEL_W, y, ((_rect(0, 0, 14, 9, OLD), old_label), (_rect(0, 0, 14, 9, NEW), new_label)))
-    return _svg(LABEL_W + BAR_W + 70, y + 16, body)
+    return _svg(LABEL_W + bar_w + AFTER, y + 16, body)
 
 
 def _line(points: Sequence[tuple[float, float]], colour: str, dashed: bool) -> str:
