@@ -21,7 +21,7 @@ from blueprint.render.window import Window, exits, render_window, window_service
 from blueprint.report import report
 from blueprint.report.context import build_context
 from blueprint.report.diagrams import JOURNEY_COLUMNS, MIN_SCALE, Section, _journey_plan, _journey_size, \
-    _widest_column, _windows, even_runs, lane_groups, step_runs
+    _widest_column, _windows, even_runs, lane_groups
 from blueprint.report.paper import page_for
 from blueprint.report.template import Chart, _tables_taller, render_html
 
@@ -59,12 +59,10 @@ def hotel_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
 # -- the planners, against hand-computed cuts
 
 
-def test_step_runs_fewest_and_even() -> None:
-    assert step_runs(19, lambda length, *_: length <= 5) == [range(0, 5), range(5, 10), range(10, 14), range(14, 19)]
-    assert step_runs(8, lambda length, *_: length <= 8) == [range(0, 8)]
-    # a run with a neighbour on both sides needs room for connectors on both
-    assert step_runs(9, lambda length, left, right: length + left + right <= 4) == \
-        [range(0, 2), range(2, 4), range(4, 5), range(5, 7), range(7, 9)]
+def test_even_runs() -> None:
+    assert even_runs(19, 4) == [range(0, 5), range(5, 10), range(10, 14), range(14, 19)]
+    assert even_runs(8, 1) == [range(0, 8)]
+    assert even_runs(9, 5) == [range(0, 2), range(2, 4), range(4, 5), range(5, 7), range(7, 9)]
 
 
 def test_lane_groups_at_least_four_and_at_the_lines() -> None:

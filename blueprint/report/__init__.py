@@ -132,8 +132,8 @@ def _pdf(service: Service, context: Context, page: Paper) -> bytes:
 
 
 def _tables_layout(lay: Callable[[bool, bool], Laid]) -> tuple[bool, bool]:
-    """(pair, tight) for the tables, the one on the fewest pages: the wait and metric tables beside the risk matrix
-    (side by side, they start a page when they do not fit the rest of one), in one column, or beside it and dense."""
+    """(pair, tight) for the tables, the one on the fewest pages: the wait and metric tables beside the risk matrix,
+    in one column, or beside it and dense."""
     options = ((True, False), (False, False), (True, True))       # the first wins a tie
     return min(options, key=lambda option: lay(*option).pages)
 

@@ -20,6 +20,12 @@ BAR_W = 360.0
 AFTER = 150.0           # room right of the longest bar for its caption
 NARROW_LABEL_W, NARROW_AFTER = 96.0, 84.0       # the same in a chart narrower than WIDE (a column, a portrait page)
 WIDE = LABEL_W + BAR_W + AFTER
+BAR_H = 12.0
+ROW_H = 16.0
+LEAD = "#B0BEC5"
+VALUE = "#2E7D32"
+COST_COLOURS = ("#1565C0", "#F9A825", "#90A4AE")     # labour, direct, indirect
+WASTE = "#E65100"
 
 
 class Room(NamedTuple):
@@ -44,12 +50,6 @@ def room(width: float | None = None) -> Room:
     if width is None or width >= WIDE:
         return Room(LABEL_W, BAR_W, AFTER)
     return Room(NARROW_LABEL_W, min(BAR_W, width - NARROW_LABEL_W - NARROW_AFTER), NARROW_AFTER)
-BAR_H = 12.0
-ROW_H = 16.0
-LEAD = "#B0BEC5"
-VALUE = "#2E7D32"
-COST_COLOURS = ("#1565C0", "#F9A825", "#90A4AE")     # labour, direct, indirect
-WASTE = "#E65100"
 
 
 def risk_colour(risk: int) -> str:
@@ -170,19 +170,19 @@ def cost_bars(rows: Sequence[CostRow], keys: tuple[str, str, str, str], width: f
     """One bar per stage as long as its cost, in labour, direct and indirect parts, the cost of waste as a thin
     bar under it; a key below (`keys`: labour, direct, indirect, waste); at most `width` points wide."""
     across = room(width)
-    label_w, bar_w = across.label, across.bar
     most = max((row.amounts.total for row in rows), default=0) or 1
     body: list[str] = []
     for index, row in enumerate(rows):
         y = 4 + index * ROW_H
-        body.append(_text(0, y + BAR_H - 3, _fit(row.title, label_w - 8, SIZE + 1), SIZE + 1))
-        x = label_w
+        body.append(_text(0, y + BAR_H - 3, _fit(row.title, across.label - 8, SIZE + 1), SIZE + 1))
+        x = across.label
         for colour, amount in zip(COST_COLOURS, (row.amounts.labour, row.amounts.direct, row.amounts.indirect)):
-            w = bar_w * amount / most
+            w = across.bar * amount / most
             body.append(f'<rect x="{x:.2f}" y="{y:.1f}" width="{w:.2f}" height="{BAR_H - 4:.1f}" fill="{colour}"/>')
             x += w
-        body.append(f'<rect x="{label_w:.1f}" y="{y + BAR_H - 3:.1f}" width="{bar_w * row.amounts.waste / most:.2f}" '
-                    f'height="3" fill="{WASTE}"/>')
+        waste_w = across.bar * row.amounts.waste / most
+        body.append(f'<rect x="{across.label:.1f}" y="{y + BAR_H - 3:.1f}" width="{waste_w:.2f}" height="3" '
+                    f'fill="{WASTE}"/>')
         body.append(_text(x + 6, y + BAR_H - 5, row.total, SIZE, fill=MUTED))
     key_y = 4 + len(rows) * ROW_H + 6
     body += _key(zip([f'fill="{colour}"' for colour in (*COST_COLOURS, WASTE)], keys), key_y, across.key)

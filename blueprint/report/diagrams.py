@@ -101,16 +101,6 @@ def even_runs(count: int, parts: int) -> list[range]:
     return [range(a, b) for a, b in zip(bounds, bounds[1:])]
 
 
-def step_runs(count: int, fits: Callable[[int, bool, bool], bool]) -> list[range]:
-    """Step positions 0..count-1 cut into the fewest even runs that `fits(length, has_left, has_right)` accepts
-    (a stage may go on in the next run)."""
-    for parts in range(1, count + 1):
-        runs = even_runs(count, parts)
-        if all(fits(len(run), run.start > 0, run.stop < count) for run in runs):
-            return runs
-    return even_runs(count, count)
-
-
 def lane_groups(count: int, height: Callable[[int, int], float], at_line: list[bool], limit: float,
                 floor: Callable[[int, int], float] | None = None) -> list[range]:
     """Lanes 0..count-1 cut into the fewest groups whose `height(start, stop)` fits `limit`, each of at least
@@ -257,8 +247,14 @@ def _filled(svg: bytes, geo: Geometry, width: float, height: float, scale: float
     gutters wider (up to STRETCH times the columns' width)."""
     scale = scale or _fitting(geo, width, height)
     taller = max(0.0, min(height / scale - geo.height - 0.5, STRETCH * _band_height(geo)))
-    wider = max(0.0, min(width / scale - geo.width - 0.5, STRETCH * sum(right - left for left, right in geo.columns)))
+    wider = _wider(geo, width, scale)
     return _image(stretch(svg, geo, taller, wider), geo.width + wider, geo.height + taller, scale)
+
+
+def _wider(geo: Geometry, width: float, scale: float) -> float:
+    """How much wider the picture's gutters may grow to fill `width` at `scale`: up to STRETCH times the columns'
+    width."""
+    return max(0.0, min(width / scale - geo.width - 0.5, STRETCH * sum(right - left for left, right in geo.columns)))
 
 
 def _fitting(geo: Geometry, width: float, height: float) -> float:
@@ -332,8 +328,7 @@ def _journey_pictures(svg: bytes, geo: Geometry, page: Paper, room: float) -> li
     scale = _fitting(geometry(body), page.content_width, room)
     if bottom * scale <= room + 0.5 or not geo.bands:
         return [(_filled(body, geometry(body), page.content_width, room),)]
-    wide = stretch(svg, geo, 0.0, max(0.0, min(page.content_width / scale - geo.width - 0.5,
-                                                STRETCH * sum(right - left for left, right in geo.columns))))
+    wide = stretch(svg, geo, 0.0, _wider(geo, page.content_width, scale))
     geo = geometry(wide)
     head = geo.header_bottom
     pictures: list[tuple[Image, ...]] = []
