@@ -391,7 +391,8 @@ def _connectors(canvas: Canvas, grid: Grid, names: dict[tuple[str, str], str],
         port = max(box.top + 4, min(box.bottom - 4, box.y + (4 * k if up else -4 * k)))
         points = [(box.right, port), (gutter, port), (gutter, y), (x + w / 2, y)]
         _connector_line(canvas, name, tag, points, connector.outgoing)
-    for lane in {c.lane for c in connectors if c.side in ("left", "right")}:
+    # the lanes in their order: a set's order changes with the hash seed, and the picture's bytes with it
+    for lane in dict.fromkeys(c.lane for c in connectors if c.side in ("left", "right")):
         for side in ("left", "right"):
             group = [c for c in connectors if c.lane == lane and c.side == side]
             wrapped = [text.wrap(c.text, CONNECTOR_W - 10, SMALL_SIZE, max_lines=9) for c in group]
