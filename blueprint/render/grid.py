@@ -42,6 +42,14 @@ class Spacing(NamedTuple):
 
 
 SCREEN = Spacing()
+# Paper: denser, so more of the blueprint fits a page with the smallest text at 6 pt. NARROW puts eight columns
+# across A4 landscape; PRINT keeps boxes wider, so their text takes fewer lines and lanes are lower.
+NARROW = Spacing(title_w=88.0, box_w=82.0, col_w=108.0, edge=10.0, pad_top=22.0, pad_bottom=18.0,
+                 gutter_tracks=(-4.0, 4.0, -8.0, 8.0), step_lines=6)
+PRINT = Spacing(title_w=96.0, box_w=112.0, col_w=142.0, edge=12.0, pad_top=22.0, pad_bottom=18.0,
+                gutter_tracks=(-5.0, 5.0, -10.0, 10.0), step_lines=4)
+PAPER_SPACINGS = (NARROW, PRINT, SCREEN)
+
 TITLE_GROWTH = 1.5          # a lane-title column widens up to this much so no lane title breaks inside a word
 
 
@@ -50,13 +58,6 @@ def fitted(spacing: Spacing, service: Service) -> Spacing:
     TITLE_GROWTH times its own width): "Housekeeping" is not cut into "Housekeepin / g"."""
     longest = max((text.longest_word(lane.title, FONT_SIZE, bold=True) for lane in service.lanes), default=0.0)
     return spacing._replace(title_w=min(max(spacing.title_w, longest + 17), spacing.title_w * TITLE_GROWTH))
-# Paper: denser, so more of the blueprint fits a page with the smallest text at 6 pt. NARROW puts eight columns
-# across A4 landscape; PRINT keeps boxes wider, so their text takes fewer lines and lanes are lower.
-NARROW = Spacing(title_w=88.0, box_w=82.0, col_w=108.0, edge=10.0, pad_top=22.0, pad_bottom=18.0,
-                 gutter_tracks=(-4.0, 4.0, -8.0, 8.0), step_lines=6)
-PRINT = Spacing(title_w=96.0, box_w=112.0, col_w=142.0, edge=12.0, pad_top=22.0, pad_bottom=18.0,
-                gutter_tracks=(-5.0, 5.0, -10.0, 10.0), step_lines=4)
-PAPER_SPACINGS = (NARROW, PRINT, SCREEN)
 
 
 class Box(NamedTuple):

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cache
 
 from markupsafe import Markup
 
@@ -214,8 +215,13 @@ def _lane_windows(service: Service, shown: tuple[str, ...], spacing: bp_grid.Spa
     grid = bp_grid.layout(whole, timings(service), spacing)
     tops = [grid.bands[lane][0] for lane in lanes] + [grid.bands[lanes[-1]][1]]
     head = tops[0] + bp_grid.MARGIN + PAD
-    # lower lane groups repeat the stage and step headings alone (render.window.holds_first_lane)
-    lower_head = bp_grid.layout(whole, None, spacing, step_marks=False).bands[lanes[0]][0] + bp_grid.MARGIN + PAD
+
+    @cache
+    def lower_head() -> float:
+        """The headings of a lower lane group: the stage and step rows alone (render.window.holds_first_lane);
+        laid out only when the lanes must be cut."""
+        return bp_grid.layout(whole, None, spacing, step_marks=False).bands[lanes[0]][0] + bp_grid.MARGIN + PAD
+
     order = {lane: index for index, lane in enumerate(lanes)}
     inside = set(shown)
     crossing: list[list[tuple[int, str, int, str]]] = [[] for _ in range(len(lanes) + 1)]   # per cut
@@ -228,7 +234,7 @@ def _lane_windows(service: Service, shown: tuple[str, ...], spacing: bp_grid.Spa
             crossing[cut].append((low, low_step, high, high_step))
 
     def bands(start: int, stop: int) -> float:
-        return (lower_head if start else head) + tops[stop] - tops[start]
+        return (lower_head() if start else head) + tops[stop] - tops[start]
 
     def height(start: int, stop: int) -> float:
         """With a row per tag in the busiest column above (flows up out of the group) and below."""
